@@ -1,0 +1,36 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Test tiers as vitest projects: `unit` has no I/O at all; `integration` runs against the gcloud
+ * Firestore and Pub/Sub emulators, started once by the global setup on free ports; `workflows` runs
+ * the local Cloud Workflows runner through the official client; `e2e` drives the whole local stack.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' },
+      },
+      {
+        test: {
+          name: 'workflows',
+          include: ['test/workflows-runner/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/integration/global-setup.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          // One emulator pair is shared, so integration files run one at a time.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
