@@ -1,0 +1,35 @@
+/**
+ * The official `ExecutionsClient` pointed at a local runner.
+ *
+ * google-gax's REST fallback (`fallback: true`) speaks the same JSON paths the runner serves;
+ * `protocol: 'http'` plus `apiEndpoint` and `port` aim it at the runner, and an auth client that
+ * adds no headers keeps it offline (no Application Default Credentials are looked up).
+ */
+import { ExecutionsClient } from '@google-cloud/workflows';
+
+/** A stand-in for google-auth-library's client: no credentials, plain `fetch`. */
+function offlineAuthClient(): object {
+  return {
+    getRequestHeaders: async () => new Headers(),
+    // gax calls `auth.fetch(url, init)` and reads `ok`, `status` and `arrayBuffer()` back.
+    fetch: (url: string, init: { method?: string; headers?: HeadersInit; body?: BodyInit; signal?: AbortSignal }) =>
+      fetch(url, { method: init.method, headers: init.headers, body: init.body, signal: init.signal }),
+  };
+}
+
+/** The client options that make `ExecutionsClient` talk to a runner at `baseUrl`. */
+export function localClientOptions(baseUrl: string): ConstructorParameters<typeof ExecutionsClient>[0] {
+  const u = new URL(baseUrl);
+  return {
+    apiEndpoint: u.hostname,
+    port: Number(u.port || 80),
+    protocol: 'http',
+    fallback: true,
+    authClient: offlineAuthClient() as never,
+  };
+}
+
+/** An `ExecutionsClient` for the runner at `baseUrl` (e.g. `http://127.0.0.1:8190`). */
+export function createLocalExecutionsClient(baseUrl: string): ExecutionsClient {
+  return new ExecutionsClient(localClientOptions(baseUrl));
+}

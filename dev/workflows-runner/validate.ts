@@ -1,0 +1,488 @@
+/**
+ * Deploy-time compilation: YAML (or JSON) source → a checked program the interpreter runs.
+ *
+ * Everything that can be known before running is checked here, and a failure names the step:
+ * unknown `next` targets, unknown subworkflows and functions (in `call` and in expressions),
+ * waiting functions inside expressions, bad argument names, malformed expressions, and every
+ * construct the runner does not implement. Deploying is therefore a proof that the runner can
+ * run the workflow's syntax.
+ */
+import { parse as parseYaml } from 'yaml';
+import { DeployError } from './errors.js';
+import { type Expr, ExpressionSyntaxError, markAsync, parseExpression, walk } from './expressions.js';
+import { type StdFunction, lookupFunction } from './stdlib.js';
+import { type Value, fromJs } from './values.js';
+
+/** A value from the source with its `${...}` expressions compiled. */
+export type Template =
+  | { k: 'const'; v: Value }
+  | { k: 'expr'; e: Expr }
+  | { k: 'list'; items: Template[] }
+  | { k: 'map'; entries: [string, Template][] };
+
+/** The target of an assignment: a variable, then keys and indexes into it. */
+export interface LValue {
+  root: string;
+  /** True when an index expression calls a subworkflow. */
+  async?: boolean;
+  path: ({ k: 'key'; name: string } | { k: 'idx'; e: Expr })[];
+}
+
+/** A retry policy: one of the built-in ones or a custom one. */
+export interface RetrySpec {
+  predicate: { builtin: string } | { sub: string };
+  maxRetries: Template;
+  initialDelay: Template;
+  maxDelay: Template;
+  multiplier: Template;
+}
+
+/** A compiled step. Exactly one of the kind-specific fields is set (none for a bare `next`). */
+export interface Step {
+  name: string;
+  /** `next` target: a step name, or `end` / `break` / `continue`. */
+  next?: string;
+  assign?: { target: LValue; value: Template }[];
+  call?: { fn?: StdFunction; sub?: string; args: Map<string, Template>; result?: string };
+  switch?: { condition: Template; body: Step }[];
+  steps?: Block;
+  for?: ForSpec;
+  parallel?: { shared: Set<string>; branches?: { name: string; steps: Block }[]; for?: ForSpec; concurrencyLimit?: number };
+  try?: { body: Step; retry?: RetrySpec; except?: { as?: string; steps: Block } };
+  raise?: Template;
+  return?: Template;
+}
+
+/** A `for` loop over `in` or `range`. */
+export interface ForSpec {
+  value?: string;
+  index?: string;
+  in?: Template;
+  range?: [Template, Template];
+  steps: Block;
+}
+
+/** A list of steps and where each name sits in it. */
+export interface Block {
+  steps: Step[];
+  index: Map<string, number>;
+}
+
+/** A subworkflow (or `main`). */
+export interface Subworkflow {
+  name: string;
+  params: { name: string; default?: Value }[];
+  body: Block;
+}
+
+/** A deployed, checked workflow. */
+export interface Program {
+  routines: Map<string, Subworkflow>;
+}
+
+const STEP_KINDS = ['assign', 'call', 'switch', 'steps', 'for', 'parallel', 'try', 'raise', 'return'] as const;
+const ALLOWED_WITH: Record<string, string[]> = {
+  assign: ['next'],
+  call: ['args', 'result', 'next'],
+  switch: ['next'],
+  steps: ['next'],
+  for: ['next'],
+  parallel: ['next'],
+  try: ['retry', 'except', 'next'],
+  raise: [],
+  return: [],
+  '': ['next'],
+};
+const RETRY_PREDICATES = ['http.default_retry_predicate', 'http.default_retry_predicate_non_idempotent', 'retry.always', 'retry.never'];
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Where in the routine tree a step sits: used to check jumps and loop controls. */
+interface Frame {
+  block: Block;
+  /** The boundary between this block and its parent: jumps may not cross loops or branches. */
+  boundary: 'none' | 'for' | 'parallel';
+}
+
+interface PendingJump {
+  step: string;
+  target: string;
+  frames: Frame[];
+}
+
+/**
+ * Compiles workflow source. Throws {@link DeployError} naming the step when the source uses
+ * anything the runner does not implement or refers to something that does not exist.
+ */
+export function compileWorkflow(source: string): Program {
+  let doc: unknown;
+  try {
+    doc = parseYaml(source);
+  } catch (e) {
+    throw new DeployError(`could not parse the workflow source: ${(e as Error).message}`);
+  }
+  let raw: Record<string, unknown>;
+  if (Array.isArray(doc)) raw = { main: { steps: doc } };
+  else if (isRecord(doc)) raw = doc;
+  else throw new DeployError('the workflow source must be a list of steps or a map of subworkflows');
+  if (!('main' in raw)) throw new DeployError('the workflow has no "main" subworkflow');
+
+  const routineNames = new Set(Object.keys(raw));
+  const program: Program = { routines: new Map() };
+  for (const [name, def] of Object.entries(raw)) {
+    if (!NAME.test(name)) throw new DeployError(`invalid subworkflow name "${name}"`);
+    if (!isRecord(def)) throw new DeployError(`subworkflow "${name}" must be a map with "steps"`);
+    for (const key of Object.keys(def)) {
+      if (key !== 'params' && key !== 'steps') throw new DeployError(`subworkflow "${name}": unsupported key "${key}"`);
+    }
+    const params = compileParams(name, def.params);
+    if (name === 'main' && params.length > 1) throw new DeployError('subworkflow "main" takes at most one parameter (the runtime argument)');
+    const c = new Compiler(name, routineNames, raw);
+    const body = c.block(def.steps, [], `subworkflow "${name}"`);
+    c.checkJumps();
+    program.routines.set(name, { name, params, body });
+  }
+  return program;
+}
+
+function compileParams(routine: string, raw: unknown): Subworkflow['params'] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) throw new DeployError(`subworkflow "${routine}": params must be a list`);
+  return raw.map((p) => {
+    if (typeof p === 'string' && NAME.test(p)) return { name: p };
+    if (isRecord(p) && Object.keys(p).length === 1) {
+      const [name, def] = Object.entries(p)[0] as [string, unknown];
+      if (NAME.test(name)) return { name, default: fromJs(def) };
+    }
+    throw new DeployError(`subworkflow "${routine}": invalid parameter ${JSON.stringify(p)}`);
+  });
+}
+
+class Compiler {
+  private readonly stepNames = new Set<string>();
+  private readonly jumps: PendingJump[] = [];
+
+  constructor(
+    private readonly routine: string,
+    private readonly routines: Set<string>,
+    private readonly rawRoutines: Record<string, unknown>,
+  ) {}
+
+  private fail(step: string, message: string): never {
+    throw new DeployError(`step "${step}" in subworkflow "${this.routine}": ${message}`, step);
+  }
+
+  block(raw: unknown, outer: Frame[], where: string, boundary: Frame['boundary'] = 'none'): Block {
+    if (!Array.isArray(raw) || raw.length === 0) throw new DeployError(`${where}: "steps" must be a non-empty list`);
+    const block: Block = { steps: [], index: new Map() };
+    const frames = [...outer, { block, boundary }];
+    for (const item of raw) {
+      if (!isRecord(item) || Object.keys(item).length !== 1) {
+        throw new DeployError(`${where}: each step must be a map with exactly one key, the step name`);
+      }
+      const [name, body] = Object.entries(item)[0] as [string, unknown];
+      if (this.stepNames.has(name)) this.fail(name, 'duplicate step name');
+      this.stepNames.add(name);
+      block.index.set(name, block.steps.length);
+      block.steps.push(this.step(name, body, frames));
+    }
+    return block;
+  }
+
+  checkJumps(): void {
+    for (const j of this.jumps) {
+      if (j.target === 'end') continue;
+      if (j.target === 'break' || j.target === 'continue') {
+        if (!j.frames.some((f) => f.boundary === 'for')) this.fail(j.step, `"next: ${j.target}" is only allowed inside a for loop`);
+        continue;
+      }
+      let found = false;
+      for (let i = j.frames.length - 1; i >= 0; i--) {
+        const f = j.frames[i] as Frame;
+        if (f.block.index.has(j.target)) {
+          found = true;
+          break;
+        }
+        if (f.boundary !== 'none') break;
+      }
+      if (!found) {
+        this.fail(
+          j.step,
+          this.stepNames.has(j.target)
+            ? `"next: ${j.target}" jumps out of a for loop or parallel branch, which is not allowed`
+            : `"next" refers to unknown step "${j.target}"`,
+        );
+      }
+    }
+  }
+
+  step(name: string, raw: unknown, frames: Frame[]): Step {
+    if (!isRecord(raw)) this.fail(name, 'a step must be a map');
+    const keys = Object.keys(raw);
+    const kinds = keys.filter((k) => (STEP_KINDS as readonly string[]).includes(k));
+    if (kinds.length > 1) this.fail(name, `a step cannot combine ${kinds.join(' and ')}`);
+    const kind = kinds[0] ?? '';
+    for (const k of keys) {
+      if (k !== kind && !(ALLOWED_WITH[kind] ?? []).includes(k)) {
+        this.fail(name, kind ? `"${k}" is not allowed in a ${kind} step` : `unsupported construct "${k}"`);
+      }
+    }
+    if (kind === '' && !('next' in raw)) this.fail(name, 'the step does nothing (no assign, call, switch, steps, for, parallel, try, raise, return or next)');
+    const step: Step = { name };
+    if ('next' in raw) {
+      if (typeof raw.next !== 'string') this.fail(name, '"next" must be a step name');
+      step.next = raw.next;
+      this.jumps.push({ step: name, target: raw.next, frames });
+    }
+    switch (kind) {
+      case 'assign':
+        step.assign = this.assign(name, raw.assign);
+        break;
+      case 'call':
+        step.call = this.call(name, raw);
+        break;
+      case 'switch':
+        step.switch = this.switch(name, raw.switch, frames);
+        break;
+      case 'steps':
+        step.steps = this.block(raw.steps, frames, `step "${name}"`);
+        break;
+      case 'for':
+        step.for = this.forLoop(name, raw.for, frames);
+        break;
+      case 'parallel':
+        step.parallel = this.parallel(name, raw.parallel, frames);
+        break;
+      case 'try':
+        step.try = this.tryStep(name, raw, frames);
+        break;
+      case 'raise':
+        step.raise = this.template(name, raw.raise);
+        break;
+      case 'return':
+        step.return = this.template(name, raw.return);
+        break;
+    }
+    return step;
+  }
+
+  /** Compiles a value from the source: strings of the form `${...}` become expressions. */
+  template(step: string, raw: unknown): Template {
+    if (typeof raw === 'string') {
+      const m = /^\$\{([\s\S]*)\}$/.exec(raw.trim());
+      return m ? { k: 'expr', e: this.expr(step, m[1] as string) } : { k: 'const', v: raw };
+    }
+    if (Array.isArray(raw)) {
+      const items = raw.map((x) => this.template(step, x));
+      return items.every((t) => t.k === 'const') ? { k: 'const', v: fromJs(raw) } : { k: 'list', items };
+    }
+    if (isRecord(raw)) {
+      const entries = Object.entries(raw).map(([k, x]) => [k, this.template(step, x)] as [string, Template]);
+      return entries.every(([, t]) => t.k === 'const') ? { k: 'const', v: fromJs(raw) } : { k: 'map', entries };
+    }
+    return { k: 'const', v: fromJs(raw) };
+  }
+
+  expr(step: string, src: string): Expr {
+    let e: Expr;
+    try {
+      e = parseExpression(src);
+    } catch (err) {
+      if (err instanceof ExpressionSyntaxError) this.fail(step, `invalid expression: ${err.message}`);
+      throw err;
+    }
+    walk(e, (n) => {
+      if (n.k !== 'call') return;
+      const fn = lookupFunction(n.name);
+      if (fn?.kind === 'sync') {
+        if (n.args.length < fn.required || n.args.length > fn.params.length) {
+          this.fail(step, `${n.name}() takes ${fn.required === fn.params.length ? fn.required : `${fn.required} to ${fn.params.length}`} arguments, got ${n.args.length}`);
+        }
+        n.fn = fn.fn;
+      } else if (fn?.kind === 'step') {
+        this.fail(step, `${n.name} waits, so it can only be used in a call step, not in an expression`);
+      } else if (this.routines.has(n.name) && n.name !== 'main') {
+        n.sub = true;
+      } else this.fail(step, `unknown function "${n.name}" in expression`);
+    });
+    markAsync(e);
+    return e;
+  }
+
+  lvalue(step: string, src: string): LValue {
+    const e = this.expr(step, src);
+    const path: LValue['path'] = [];
+    let cur = e;
+    while (cur.k === 'member' || cur.k === 'index') {
+      path.unshift(cur.k === 'member' ? { k: 'key', name: cur.name } : { k: 'idx', e: cur.idx });
+      cur = cur.obj;
+    }
+    if (cur.k !== 'var') this.fail(step, `cannot assign to "${src}"`);
+    return { root: cur.name, path, async: e.async === true };
+  }
+
+  assign(step: string, raw: unknown): Step['assign'] {
+    if (!Array.isArray(raw) || raw.length === 0) this.fail(step, '"assign" must be a non-empty list');
+    // The documented limit on assignments per step.
+    if (raw.length > 50) this.fail(step, 'an assign step can hold at most 50 assignments');
+    return raw.map((item) => {
+      if (!isRecord(item) || Object.keys(item).length !== 1) this.fail(step, 'each assignment must be a map with one key');
+      const [target, value] = Object.entries(item)[0] as [string, unknown];
+      return { target: this.lvalue(step, target), value: this.template(step, value) };
+    });
+  }
+
+  call(step: string, raw: Record<string, unknown>): NonNullable<Step['call']> {
+    const target = raw.call;
+    if (typeof target !== 'string') this.fail(step, '"call" must name a function or subworkflow');
+    if (raw.args !== undefined && !isRecord(raw.args)) this.fail(step, '"args" must be a map');
+    const rawArgs = (raw.args ?? {}) as Record<string, unknown>;
+    const args = new Map(Object.entries(rawArgs).map(([k, v]) => [k, this.template(step, v)]));
+    let result: string | undefined;
+    if (raw.result !== undefined) {
+      if (typeof raw.result !== 'string' || !NAME.test(raw.result)) this.fail(step, '"result" must be a variable name');
+      result = raw.result;
+    }
+    const fn = lookupFunction(target);
+    if (fn) {
+      for (const k of args.keys()) if (!fn.params.includes(k)) this.fail(step, `${target} has no argument "${k}"`);
+      for (const p of fn.params.slice(0, fn.required)) if (!args.has(p)) this.fail(step, `${target} needs argument "${p}"`);
+      return { fn, args, result };
+    }
+    if (this.routines.has(target) && target !== 'main') {
+      const def = this.rawRoutines[target] as Record<string, unknown>;
+      const params = compileParams(target, def.params);
+      for (const k of args.keys()) if (!params.some((p) => p.name === k)) this.fail(step, `subworkflow "${target}" has no parameter "${k}"`);
+      for (const p of params) {
+        if (!('default' in p) && !args.has(p.name)) this.fail(step, `subworkflow "${target}" needs argument "${p.name}"`);
+      }
+      return { sub: target, args, result };
+    }
+    if (target.startsWith('googleapis.') || target.startsWith('experimental.')) {
+      this.fail(step, `"${target}" is a connector the local runner does not implement`);
+    }
+    return this.fail(step, `unknown function or subworkflow "${target}"`);
+  }
+
+  switch(step: string, raw: unknown, frames: Frame[]): NonNullable<Step['switch']> {
+    if (!Array.isArray(raw) || raw.length === 0) this.fail(step, '"switch" must be a non-empty list of conditions');
+    if (raw.length > 50) this.fail(step, 'a switch can hold at most 50 conditions');
+    return raw.map((c, i) => {
+      if (!isRecord(c) || !('condition' in c)) this.fail(step, `switch case ${i} has no "condition"`);
+      const { condition, ...rest } = c;
+      // A case is compiled as an anonymous step under the switch step's name, so its jumps and
+      // errors are reported against the step the author wrote.
+      const body = this.step(step, rest, frames);
+      return { condition: this.template(step, condition), body };
+    });
+  }
+
+  forSpec(step: string, raw: unknown, frames: Frame[], boundary: Frame['boundary']): ForSpec {
+    if (!isRecord(raw)) this.fail(step, '"for" must be a map');
+    for (const k of Object.keys(raw)) {
+      if (!['value', 'index', 'in', 'range', 'steps'].includes(k)) this.fail(step, `unsupported "for" key "${k}"`);
+    }
+    if (('in' in raw) === ('range' in raw)) this.fail(step, '"for" needs exactly one of "in" and "range"');
+    for (const k of ['value', 'index'] as const) {
+      if (raw[k] !== undefined && (typeof raw[k] !== 'string' || !NAME.test(raw[k] as string))) this.fail(step, `"for.${k}" must be a variable name`);
+    }
+    if (raw.value === undefined && raw.index === undefined) this.fail(step, '"for" needs "value" or "index"');
+    const spec: ForSpec = {
+      value: raw.value as string | undefined,
+      index: raw.index as string | undefined,
+      steps: this.block(raw.steps, frames, `step "${step}"`, boundary),
+    };
+    if ('in' in raw) spec.in = this.template(step, raw.in);
+    else {
+      if (!Array.isArray(raw.range) || raw.range.length !== 2) this.fail(step, '"range" must be a list of two numbers');
+      spec.range = [this.template(step, raw.range[0]), this.template(step, raw.range[1])];
+    }
+    return spec;
+  }
+
+  forLoop(step: string, raw: unknown, frames: Frame[]): ForSpec {
+    return this.forSpec(step, raw, frames, 'for');
+  }
+
+  parallel(step: string, raw: unknown, frames: Frame[]): NonNullable<Step['parallel']> {
+    if (!isRecord(raw)) this.fail(step, '"parallel" must be a map');
+    for (const k of Object.keys(raw)) {
+      if (!['shared', 'branches', 'for', 'exception_policy', 'concurrency_limit'].includes(k)) this.fail(step, `unsupported "parallel" key "${k}"`);
+    }
+    if (raw.exception_policy !== undefined && raw.exception_policy !== 'continueAll') {
+      this.fail(step, 'only exception_policy "continueAll" is supported (as in the service)');
+    }
+    const shared = raw.shared ?? [];
+    if (!Array.isArray(shared) || !shared.every((s) => typeof s === 'string')) this.fail(step, '"shared" must be a list of variable names');
+    const out: NonNullable<Step['parallel']> = { shared: new Set(shared as string[]) };
+    if (raw.concurrency_limit !== undefined) {
+      if (typeof raw.concurrency_limit !== 'number' || raw.concurrency_limit < 1) this.fail(step, '"concurrency_limit" must be a positive integer');
+      out.concurrencyLimit = raw.concurrency_limit;
+    }
+    if (('branches' in raw) === ('for' in raw)) this.fail(step, '"parallel" needs exactly one of "branches" and "for"');
+    if ('for' in raw) out.for = this.forSpec(step, raw.for, frames, 'parallel');
+    else {
+      if (!Array.isArray(raw.branches) || raw.branches.length < 2) this.fail(step, '"branches" must list at least two branches');
+      // The documented limit on branches per parallel step.
+      if (raw.branches.length > 10) this.fail(step, 'a parallel step can have at most 10 branches');
+      out.branches = raw.branches.map((b) => {
+        if (!isRecord(b) || Object.keys(b).length !== 1) this.fail(step, 'each branch must be a map with one key, the branch name');
+        const [name, body] = Object.entries(b)[0] as [string, unknown];
+        if (!isRecord(body) || Object.keys(body).some((k) => k !== 'steps')) this.fail(name, 'a branch must hold only "steps"');
+        return { name, steps: this.block(body.steps, frames, `branch "${name}"`, 'parallel') };
+      });
+    }
+    return out;
+  }
+
+  tryStep(step: string, raw: Record<string, unknown>, frames: Frame[]): NonNullable<Step['try']> {
+    if (!isRecord(raw.try)) this.fail(step, '"try" must be a map holding steps or a single call');
+    const body = this.step(step, raw.try, frames);
+    const spec: NonNullable<Step['try']> = { body };
+    if (raw.retry !== undefined) spec.retry = this.retry(step, raw.retry);
+    if (raw.except !== undefined) {
+      const ex = raw.except;
+      if (!isRecord(ex) || Object.keys(ex).some((k) => k !== 'as' && k !== 'steps')) this.fail(step, '"except" must hold "as" and "steps"');
+      if (ex.as !== undefined && (typeof ex.as !== 'string' || !NAME.test(ex.as))) this.fail(step, '"except.as" must be a variable name');
+      spec.except = { as: ex.as as string | undefined, steps: this.block(ex.steps, frames, `step "${step}" except`) };
+    }
+    if (!spec.retry && !spec.except) this.fail(step, '"try" needs "retry" or "except"');
+    return spec;
+  }
+
+  retry(step: string, raw: unknown): RetrySpec {
+    const c = (v: number): Template => ({ k: 'const', v });
+    const policyName = typeof raw === 'string' ? /^\$\{\s*([\w.]+)\s*\}$/.exec(raw)?.[1] : undefined;
+    if (policyName === 'http.default_retry' || policyName === 'http.default_retry_non_idempotent') {
+      // Documented: max_retries 5 and retry.default_backoff (1s initial, 60s max, ×1.25).
+      const predicate = policyName === 'http.default_retry' ? 'http.default_retry_predicate' : 'http.default_retry_predicate_non_idempotent';
+      return { predicate: { builtin: predicate }, maxRetries: c(5), initialDelay: c(1), maxDelay: c(60), multiplier: { k: 'const', v: fromJs(1.25) } };
+    }
+    if (!isRecord(raw)) this.fail(step, '"retry" must be ${http.default_retry}, ${http.default_retry_non_idempotent} or a map with a predicate');
+    for (const k of Object.keys(raw)) {
+      if (!['predicate', 'max_retries', 'backoff'].includes(k)) this.fail(step, `unsupported retry key "${k}"`);
+    }
+    const predName = typeof raw.predicate === 'string' ? /^\$\{\s*([\w.]+)\s*\}$/.exec(raw.predicate)?.[1] : undefined;
+    let predicate: RetrySpec['predicate'];
+    if (predName && RETRY_PREDICATES.includes(predName)) predicate = { builtin: predName };
+    else if (predName && this.routines.has(predName) && predName !== 'main') predicate = { sub: predName };
+    else this.fail(step, `retry predicate ${JSON.stringify(raw.predicate)} is not a known predicate or subworkflow`);
+    if (raw.max_retries === undefined) this.fail(step, 'a custom retry policy needs "max_retries"');
+    let backoff = raw.backoff;
+    if (backoff === undefined || (typeof backoff === 'string' && /^\$\{\s*retry\.default_backoff\s*\}$/.test(backoff))) {
+      backoff = { initial_delay: 1, max_delay: 60, multiplier: 1.25 };
+    }
+    if (!isRecord(backoff)) this.fail(step, '"backoff" must be a map with initial_delay, max_delay and multiplier');
+    for (const k of Object.keys(backoff)) {
+      if (!['initial_delay', 'max_delay', 'multiplier'].includes(k)) this.fail(step, `unsupported backoff key "${k}"`);
+    }
+    return {
+      predicate,
+      maxRetries: this.template(step, raw.max_retries),
+      initialDelay: this.template(step, backoff.initial_delay ?? 1),
+      maxDelay: this.template(step, backoff.max_delay ?? 60),
+      multiplier: this.template(step, backoff.multiplier ?? 1.25),
+    };
+  }
+}
