@@ -19,18 +19,6 @@ export default defineConfig({
           testTimeout: 20_000,
         },
       },
-      {
-        test: {
-          name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
-          globalSetup: ['test/integration/global-setup.ts'],
-          environment: 'node',
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
-          // One emulator pair is shared, so integration files run one at a time.
-          fileParallelism: false,
-        },
-      },
     ],
   },
 });

@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import { SupportPlan } from './support-plans.js';
+
+/**
+ * The shapes of Tandem's records. Timestamps are ISO-8601 strings in UTC: they sort as text, so the
+ * follow-up query on `nextActionAt` is a plain range over strings, and the domain stays free of SDK types.
+ */
+export const IsoTime = z.iso.datetime();
+
+export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+export const Priority = z.enum(PRIORITIES);
+export type Priority = z.infer<typeof Priority>;
+
+export const Environment = z.enum(['production', 'non_production']);
+export type Environment = z.infer<typeof Environment>;
+
+export const CASE_STATUSES = [
+  'received',
+  'triaged',
+  'awaiting_partner',
+  'partner_engaged',
+  'in_progress',
+  'awaiting_customer',
+  'resolved',
+  'referred_to_vendor',
+  'closed',
+] as const;
+export const CaseStatus = z.enum(CASE_STATUSES);
+export type CaseStatus = z.infer<typeof CaseStatus>;
+
+export const Approach = z.enum(['collaborative', 'workload', 'third_party_vendor']);
+export type Approach = z.infer<typeof Approach>;
+
+export const Contact = z.object({
+  name: z.string().trim().min(1, 'Enter the contact name').max(200),
+  email: z.email('Enter a valid email address').max(320),
+});
+export type Contact = z.infer<typeof Contact>;
+
+/** What a customer submits through `POST /cases` (after the HTML form's flat fields are mapped). */
+export const CaseSubmission = z.object({
+  orgId: z.string().trim().min(1, 'Enter your organization ID').max(128),
+  contact: Contact,
+  subject: z.string().trim().min(1, 'Enter a subject').max(200, 'Keep the subject to 200 characters'),
+  description: z
+    .string()
+    .trim()
+    .min(1, 'Describe the problem')
+    .max(10_000, 'Keep the description to 10,000 characters'),
+  product: z.string().trim().min(1, 'Name the product').max(200),
+  vendor: z.string().trim().min(1, "Name the product's vendor").max(200),
+  priority: Priority,
+  environment: Environment,
+  googleCloudProjectId: z
+    .string()
+    .trim()
+    .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'A Google Cloud project ID is 6–30 lowercase letters, digits or hyphens')
+    .optional(),
+});
+export type CaseSubmission = z.infer<typeof CaseSubmission>;
+
+export const Org = z.object({ name: z.string(), supportPlan: SupportPlan });
+export type Org = z.infer<typeof Org>;
+
+export const EscalationContact = z.object({ name: z.string(), email: z.email(), role: z.string().optional() });
+
+export const Partner = z.object({
+  name: z.string(),
+  vendors: z.array(z.string()),
+  products: z.array(z.string()),
+  webhookUrl: z.url(),
+  ackTargetsMinutes: z.partialRecord(Priority, z.number().int().positive()).default({}),
+  escalationLadder: z.array(EscalationContact).default([]),
+});
+export type Partner = z.infer<typeof Partner>;
+
+export const WorkloadTechnology = z.object({
+  name: z.string(),
+  aliases: z.array(z.string()).default([]),
+  vendor: z.string().optional(),
+  queue: z.string(),
+});
+export type WorkloadTechnology = z.infer<typeof WorkloadTechnology>;
+
+/** Who did something: a person by role, or one of Tandem's own steps. */
+export const Actor = z.object({
+  kind: z.enum(['customer', 'engineer', 'partner', 'system']),
+  id: z.string(),
+});
+export type Actor = z.infer<typeof Actor>;
+
+export const TriageMatch = z.object({ kind: z.enum(['partner', 'workload']), id: z.string(), name: z.string() });
+
+export const Triage = z.object({
+  rule: z.string(),
+  matched: TriageMatch.nullable(),
+});
+export type Triage = z.infer<typeof Triage>;
+
+export const Sla = z.object({
+  /** The first-response target for this case's plan and priority. */
+  targetMinutes: z.number().positive(),
+  firstResponseDueAt: IsoTime,
+  firstRespondedAt: IsoTime.nullable(),
+  pausedMinutes: z.number().nonnegative(),
+  pausedSince: IsoTime.nullable(),
+  warned: z.boolean(),
+  breached: z.boolean(),
+});
+export type Sla = z.infer<typeof Sla>;
+
+export const Escalation = z.object({
+  executionId: z.string().nullable(),
+  level: z.number().int().nonnegative(),
+  ackDueAt: IsoTime.nullable(),
+  partnerTicketId: z.string().nullable(),
+  requestedAt: IsoTime,
+  lastPartnerUpdateAt: IsoTime.nullable(),
+});
+export type Escalation = z.infer<typeof Escalation>;
+
+export const Case = z.object({
+  orgId: z.string(),
+  /** The org's plan when the case was raised: the SLA follows it, and later steps need no org read. */
+  plan: SupportPlan,
+  contact: Contact,
+  subject: z.string(),
+  description: z.string(),
+  product: z.string(),
+  vendor: z.string(),
+  priority: Priority,
+  requestedPriority: Priority,
+  environment: Environment,
+  googleCloudProjectId: z.string().nullable(),
+  status: CaseStatus,
+  /** Where a case in `awaiting_customer` goes back to when the customer replies. */
+  resumeStatus: CaseStatus.nullable(),
+  approach: Approach.nullable(),
+  triage: Triage.nullable(),
+  partnerId: z.string().nullable(),
+  queue: z.string().nullable(),
+  sla: Sla.nullable(),
+  escalation: Escalation.nullable(),
+  nextActionAt: IsoTime.nullable(),
+  statusChangedAt: IsoTime,
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+  version: z.number().int().positive(),
+});
+export type Case = z.infer<typeof Case>;
+
+/** One entry of a case's append-only timeline. `internal` entries are hidden from customers. */
+export const TimelineEvent = z.object({
+  type: z.string(),
+  at: IsoTime,
+  actor: Actor,
+  data: z.record(z.string(), z.unknown()),
+  internal: z.boolean(),
+});
+export type TimelineEvent = z.infer<typeof TimelineEvent>;
+
+export const SYSTEM: Actor = { kind: 'system', id: 'tandem' };
