@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { CASE_STATUSES, type Case, type CaseStatus } from '../../functions/src/domain/case-model.js';
+import { changeStatus, TRANSITIONS } from '../../functions/src/domain/case-state-machine.js';
+
+const at = new Date('2026-11-23T10:00:00.000Z');
+const engineer = { kind: 'engineer', id: 'eng-1' } as const;
+
+function caseIn(status: CaseStatus, resumeStatus: CaseStatus | null = null): Case {
+  return {
+    orgId: 'org-1', plan: 'premium', contact: { name: 'A', email: 'a@example.com' }, subject: 's', description: 'd',
+    product: 'p', vendor: 'v', priority: 'P2', requestedPriority: 'P2', environment: 'production',
+    googleCloudProjectId: null, status, resumeStatus, approach: null, triage: null, partnerId: null, queue: null,
+    sla: { targetMinutes: 120, firstResponseDueAt: '2026-11-23T11:00:00.000Z', firstRespondedAt: null, pausedMinutes: 0, pausedSince: null, warned: false, breached: false },
+    escalation: null, nextActionAt: null, statusChangedAt: at.toISOString(), createdAt: at.toISOString(),
+    updatedAt: at.toISOString(), version: 3,
+  };
+}
+
+/** DESIGN.md's transitions, written out independently of the module under test. */
+const ALLOWED: Array<[CaseStatus, CaseStatus]> = [
+  ['received', 'triaged'],
+  ['triaged', 'awaiting_partner'], ['triaged', 'in_progress'],
+  ['awaiting_partner', 'partner_engaged'], ['awaiting_partner', 'in_progress'],
+  ['partner_engaged', 'awaiting_customer'], ['partner_engaged', 'resolved'], ['partner_engaged', 'in_progress'],
+  ['in_progress', 'awaiting_customer'], ['in_progress', 'resolved'], ['in_progress', 'referred_to_vendor'], ['in_progress', 'awaiting_partner'],
+  ['awaiting_customer', 'closed'],
+  ['resolved', 'closed'], ['resolved', 'in_progress'],
+  ['referred_to_vendor', 'closed'],
+  // any open status may be closed (the customer withdraws)
+  ['received', 'closed'], ['triaged', 'closed'], ['awaiting_partner', 'closed'], ['partner_engaged', 'closed'], ['in_progress', 'closed'],
+];
+
+describe('case state machine', () => {
+  const allPairs = CASE_STATUSES.flatMap((from) => CASE_STATUSES.map((to) => [from, to] as [CaseStatus, CaseStatus]));
+
+  it.each(allPairs)('%s → %s is allowed exactly when DESIGN.md says so', (from, to) => {
+    const expected = ALLOWED.some(([f, t]) => f === from && t === to);
+    const result = changeStatus(caseIn(from), to, { at, actor: engineer, reason: 'test' });
+    expect(result.ok).toBe(expected);
+    if (!result.ok) {
+      expect(result.error.code).toBe('invalid_transition');
+      expect(result.error.details).toEqual({ status: from, requested: to });
+    }
+  });
+
+  it('the table has an entry for every status', () => {
+    expect(Object.keys(TRANSITIONS).sort()).toEqual([...CASE_STATUSES].sort());
+  });
+
+  it.each(['in_progress', 'partner_engaged'] as const)('awaiting_customer returns to the status it came from (%s) and nowhere else', (origin) => {
+    const other = origin === 'in_progress' ? 'partner_engaged' : 'in_progress';
+    expect(changeStatus(caseIn('awaiting_customer', origin), origin, { at, actor: engineer, reason: 'customer_replied' }).ok).toBe(true);
+    expect(changeStatus(caseIn('awaiting_customer', origin), other, { at, actor: engineer, reason: 'customer_replied' }).ok).toBe(false);
+  });
+
+  it('records the change as a timeline event and bumps the version', () => {
+    const result = changeStatus(caseIn('received'), 'triaged', { at, actor: engineer, reason: 'triage_completed' });
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.patch).toMatchObject({ status: 'triaged', version: 4, statusChangedAt: at.toISOString() });
+    expect(result.value.event).toEqual({
+      type: 'status_changed', at: at.toISOString(), actor: engineer,
+      data: { from: 'received', to: 'triaged', reason: 'triage_completed' }, internal: false,
+    });
+  });
+
+  it('time in awaiting_customer pauses the first-response clock', () => {
+    const paused = changeStatus(caseIn('in_progress'), 'awaiting_customer', { at, actor: engineer, reason: 'info_requested' });
+    if (!paused.ok) throw new Error(paused.error.message);
+    const waiting = { ...caseIn('awaiting_customer', 'in_progress'), sla: paused.value.patch.sla ?? null };
+    expect(waiting.sla?.pausedSince).toBe(at.toISOString());
+    const later = new Date(at.getTime() + 90 * 60_000);
+    const resumed = changeStatus(waiting, 'in_progress', { at: later, actor: engineer, reason: 'customer_replied' });
+    if (!resumed.ok) throw new Error(resumed.error.message);
+    expect(resumed.value.patch.sla).toMatchObject({ pausedSince: null, pausedMinutes: 90, firstResponseDueAt: '2026-11-23T12:30:00.000Z' });
+    expect(resumed.value.patch.resumeStatus).toBeNull();
+  });
+});
