@@ -431,65 +431,38 @@ export function binary(op: string, l: Value, r: Value): Value {
   return raise('TypeError', `unknown operator ${op}`);
 }
 
-/** Calls `visit` on every node of an expression, children first. */
-export function walk(e: Expr, visit: (e: Expr) => void): void {
+/** The direct sub-expressions of a node, in evaluation order. */
+function children(e: Expr): Expr[] {
   switch (e.k) {
     case 'member':
-      walk(e.obj, visit);
-      break;
+      return [e.obj];
     case 'index':
-      walk(e.obj, visit);
-      walk(e.idx, visit);
-      break;
+      return [e.obj, e.idx];
     case 'call':
-      e.args.forEach((a) => walk(a, visit));
-      break;
+      return e.args;
     case 'un':
-      walk(e.e, visit);
-      break;
+      return [e.e];
     case 'bin':
-      walk(e.l, visit);
-      walk(e.r, visit);
-      break;
+      return [e.l, e.r];
     case 'list':
-      e.items.forEach((a) => walk(a, visit));
-      break;
+      return e.items;
     case 'map':
-      e.entries.forEach(([, a]) => walk(a, visit));
-      break;
+      return e.entries.map(([, a]) => a);
+    default:
+      return [];
   }
+}
+
+/** Calls `visit` on every node of an expression, children first. */
+export function walk(e: Expr, visit: (e: Expr) => void): void {
+  for (const child of children(e)) walk(child, visit);
   visit(e);
 }
 
 /** Marks nodes that contain a subworkflow call so evaluation knows where it must await. */
 export function markAsync(e: Expr): boolean {
-  let any = false;
-  switch (e.k) {
-    case 'member':
-      any = markAsync(e.obj);
-      break;
-    case 'index':
-      any = markAsync(e.obj) || any;
-      any = markAsync(e.idx) || any;
-      break;
-    case 'call':
-      for (const a of e.args) any = markAsync(a) || any;
-      any = any || e.sub === true;
-      break;
-    case 'un':
-      any = markAsync(e.e);
-      break;
-    case 'bin':
-      any = markAsync(e.l) || any;
-      any = markAsync(e.r) || any;
-      break;
-    case 'list':
-      for (const a of e.items) any = markAsync(a) || any;
-      break;
-    case 'map':
-      for (const [, a] of e.entries) any = markAsync(a) || any;
-      break;
-  }
-  e.async = any;
-  return any;
+  // Every child is marked (no short-circuit): each node's own flag is read during evaluation.
+  const childFlags = children(e).map(markAsync);
+  e.async = childFlags.includes(true) || (e.k === 'call' && e.sub === true);
+  return e.async;
 }
