@@ -202,18 +202,22 @@ export function parseExpression(src: string): Expr {
         const name = dottedName(e);
         if (name === undefined) throw new ExpressionSyntaxError(`only named functions can be called in "${src}"`);
         p++;
-        const args: Expr[] = [];
-        if (!isOp(')')) {
-          args.push(orExpr());
-          while (isOp(',')) {
-            p++;
-            args.push(orExpr());
-          }
-        }
-        expect(')');
-        e = { k: 'call', name, args };
+        e = { k: 'call', name, args: commaSeparated(')') };
       } else return e;
     }
+  };
+  /** Expressions separated by commas up to `close` (call arguments, list items); consumes `close`. */
+  const commaSeparated = (close: string): Expr[] => {
+    const items: Expr[] = [];
+    if (!isOp(close)) {
+      items.push(orExpr());
+      while (isOp(',')) {
+        p++;
+        items.push(orExpr());
+      }
+    }
+    expect(close);
+    return items;
   };
   const primary = (): Expr => {
     const t = peek();
@@ -229,16 +233,7 @@ export function parseExpression(src: string): Expr {
       return e;
     }
     if (t.t === 'op' && t.v === '[') {
-      const items: Expr[] = [];
-      if (!isOp(']')) {
-        items.push(orExpr());
-        while (isOp(',')) {
-          p++;
-          items.push(orExpr());
-        }
-      }
-      expect(']');
-      return { k: 'list', items };
+      return { k: 'list', items: commaSeparated(']') };
     }
     if (t.t === 'op' && t.v === '{') {
       const entries: [string, Expr][] = [];
