@@ -30,8 +30,11 @@ export class ControllableClock implements TimerClock {
   private readonly timers = new Set<PendingTimer>();
 
   constructor(options: { start?: Date; frozen?: boolean } = {}) {
-    if (options.start) this.offsetMs = options.start.getTime() - Date.now();
-    if (options.frozen) this.frozenAt = Date.now() + this.offsetMs;
+    // One reading of the real time: two could straddle a millisecond and shift a frozen start.
+    const realNow = Date.now();
+    const start = options.start?.getTime() ?? realNow;
+    this.offsetMs = start - realNow;
+    if (options.frozen) this.frozenAt = start;
   }
 
   now(): Date {
