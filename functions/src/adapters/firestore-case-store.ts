@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import { Firestore, type DocumentReference } from '@google-cloud/firestore';
+import { Case, Org, TimelineEvent } from '../domain/case-model.js';
+import type { CaseChange, CaseStore, CaseUpdateOutcome, CreateCaseOutcome, IdempotencyRecord, NewCase } from '../ports/case-store.js';
+
+/** gRPC's ALREADY_EXISTS: what `create()` fails with when the document is there. */
+const ALREADY_EXISTS = 6;
+
+/** How many Firestore operations this instance made: the benchmarks and cost tests read it. */
+export interface FirestoreOps {
+  /** Documents read (a query counts one per document returned, or one when it returns none). */
+  reads: number;
+  /** Commits (a batch or a transaction with writes counts one). */
+  commits: number;
+  /** Documents written, over all commits. */
+  writes: number;
+}
+
+export function createFirestore(projectId: string): Firestore {
+  // ISO strings and plain objects only: undefined fields are dropped, never stored as nulls by accident.
+  return new Firestore({ projectId, ignoreUndefinedProperties: true, preferRest: false });
+}
+
+/**
+ * Timeline event IDs sort in the order they happened: the case version that wrote them, then their
+ * position in that write. They are also deterministic, so a transaction that retries writes the
+ * same IDs and a step applied twice could never append two copies.
+ */
+export const eventId = (version: number, index: number): string =>
+  `v${String(version).padStart(6, '0')}-${String(index).padStart(2, '0')}`;
+
+/** Keys are scoped by org: two customers may both send `Idempotency-Key: 1`. */
+const idempotencyDocId = (orgId: string, key: string): string =>
+  createHash('sha256').update(`${orgId}\n${key}`).digest('hex');
+
+export class FirestoreCaseStore implements CaseStore {
+  private readonly counts: FirestoreOps = { reads: 0, commits: 0, writes: 0 };
+
+  constructor(private readonly db: Firestore) {}
+
+  ops(): FirestoreOps {
+    return { ...this.counts };
+  }
+
+  async getOrg(orgId: string): Promise<Org | null> {
+    const snap = await this.db.collection('orgs').doc(orgId).get();
+    this.counts.reads += 1;
+    return snap.exists ? Org.parse(snap.data()) : null;
+  }
+
+  async getCase(caseId: string): Promise<Case | null> {
+    const snap = await this.caseRef(caseId).get();
+    this.counts.reads += 1;
+    return snap.exists ? Case.parse(snap.data()) : null;
+  }
+
+  async createCase(input: NewCase): Promise<CreateCaseOutcome> {
+    const batch = this.db.batch();
+    const caseRef = this.caseRef(input.caseId);
+    batch.create(caseRef, input.case);
+    batch.create(caseRef.collection('events').doc(eventId(input.case.version, 0)), input.firstEvent);
+    let keyRef: DocumentReference | undefined;
+    if (input.idempotency) {
+      keyRef = this.db.collection('idempotencyKeys').doc(idempotencyDocId(input.case.orgId, input.idempotency.key));
+      const record: IdempotencyRecord & Record<string, unknown> = {
+        caseId: input.caseId,
+        fingerprint: input.idempotency.fingerprint,
+        orgId: input.case.orgId,
+        createdAt: input.case.createdAt,
+      };
+      batch.create(keyRef, record);
+    }
+    try {
+      await batch.commit();
+      this.counts.commits += 1;
+      this.counts.writes += keyRef ? 3 : 2;
+      return { created: true };
+    } catch (error) {
+      if (!keyRef || !isAlreadyExists(error)) throw error;
+    }
+    const existing = await keyRef.get();
+    this.counts.reads += 1;
+    // The key existed, or (astronomically unlikely) the random case ID did: only the first is an answer.
+    if (!existing.exists) throw new Error(`case ${input.caseId} already exists`);
+    const { caseId, fingerprint } = existing.data() as IdempotencyRecord;
+    return { created: false, existing: { caseId, fingerprint } };
+  }
+
+  async updateCase(caseId: string, decide: (current: Case) => CaseChange | null): Promise<CaseUpdateOutcome> {
+    const ref = this.caseRef(caseId);
+    return this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      this.counts.reads += 1;
+      if (!snap.exists) return { found: false };
+      const current = Case.parse(snap.data());
+      const change = decide(current);
+      if (!change) return { found: true, changed: false, case: current };
+      const next = Case.parse({ ...current, ...change.patch });
+      if (next.version <= current.version) throw new Error('a case change must raise the version');
+      tx.update(ref, change.patch);
+      change.events.forEach((event, index) => tx.create(ref.collection('events').doc(eventId(next.version, index)), event));
+      // Counted here, before the commit: a transaction that retries counts each attempt, as Firestore bills it.
+      this.counts.commits += 1;
+      this.counts.writes += 1 + change.events.length;
+      return { found: true, changed: true, case: next };
+    });
+  }
+
+  async timeline(caseId: string): Promise<TimelineEvent[]> {
+    const snap = await this.caseRef(caseId).collection('events').orderBy('__name__').get();
+    this.counts.reads += Math.max(1, snap.size);
+    return snap.docs.map((doc) => TimelineEvent.parse(doc.data()));
+  }
+
+  private caseRef(caseId: string): DocumentReference {
+    return this.db.collection('cases').doc(caseId);
+  }
+}
+
+function isAlreadyExists(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === ALREADY_EXISTS;
+}

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { DEFAULT_FIRST_RESPONSE_MINUTES, SlaTable } from './domain/sla-policy.js';
+
+/**
+ * Every setting Tandem reads, validated once at cold start. Nothing else reads `process.env`:
+ * handlers and adapters get a `Config` (or what they need from it) passed in.
+ */
+const EnvSchema = z.object({
+  GOOGLE_CLOUD_PROJECT: z.string().min(1).default('demo-tandem'),
+  FIRESTORE_EMULATOR_HOST: z.string().optional(),
+  PUBSUB_EMULATOR_HOST: z.string().optional(),
+  /** Where customers and partners reach Tandem: links in responses and callback URLs use it. */
+  TANDEM_PUBLIC_URL: z.url().default('http://127.0.0.1:8100'),
+  TANDEM_PORT: z.coerce.number().int().min(1).max(65_535).default(8100),
+  /** JSON file `{"partnerId": ["whsec_…"]}` for the development secret store (local stack only). */
+  TANDEM_DEV_SECRETS: z.string().optional(),
+  /** Overrides the first-response table: JSON `{"premium": {"P1": 15, …}, …}`. */
+  TANDEM_SLA_TABLE: z.string().optional(),
+  TANDEM_WORKFLOWS_LOCATION: z.string().min(1).default('us-central1'),
+  TANDEM_WORKFLOW_NAME: z.string().min(1).default('partner-escalation'),
+  /** The local Workflows runner (`http://127.0.0.1:8190`); unset in production, where the real API is used. */
+  TANDEM_WORKFLOWS_ENDPOINT: z.url().optional(),
+  /** How long partner and catalog lookups are cached per instance. */
+  TANDEM_REGISTRY_TTL_SECONDS: z.coerce.number().int().nonnegative().default(60),
+});
+
+export interface Config {
+  projectId: string;
+  emulators: { firestore?: string; pubsub?: string };
+  publicUrl: string;
+  port: number;
+  devSecretsFile?: string;
+  firstResponseMinutes: SlaTable;
+  workflows: { location: string; workflowName: string; endpoint?: string };
+  registryTtlMs: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and checks the environment; throws one {@link ConfigError} naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Tandem's configuration is invalid:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return {
+    projectId: e.GOOGLE_CLOUD_PROJECT,
+    emulators: { firestore: e.FIRESTORE_EMULATOR_HOST, pubsub: e.PUBSUB_EMULATOR_HOST },
+    publicUrl: e.TANDEM_PUBLIC_URL.replace(/\/$/, ''),
+    port: e.TANDEM_PORT,
+    devSecretsFile: e.TANDEM_DEV_SECRETS,
+    firstResponseMinutes: e.TANDEM_SLA_TABLE ? parseSlaTable(e.TANDEM_SLA_TABLE) : DEFAULT_FIRST_RESPONSE_MINUTES,
+    workflows: {
+      location: e.TANDEM_WORKFLOWS_LOCATION,
+      workflowName: e.TANDEM_WORKFLOW_NAME,
+      endpoint: e.TANDEM_WORKFLOWS_ENDPOINT,
+    },
+    registryTtlMs: e.TANDEM_REGISTRY_TTL_SECONDS * 1000,
+  };
+}
+
+function parseSlaTable(json: string): SlaTable {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    throw new ConfigError('TANDEM_SLA_TABLE is not valid JSON');
+  }
+  const table = SlaTable.safeParse(raw);
+  if (!table.success) throw new ConfigError(`TANDEM_SLA_TABLE: ${z.prettifyError(table.error)}`);
+  return table.data;
+}

@@ -1,0 +1,46 @@
+import type { Case, Org, TimelineEvent } from '../domain/case-model.js';
+
+/** An idempotency key as stored: which case it made, and a fingerprint of the request that made it. */
+export interface IdempotencyRecord {
+  caseId: string;
+  fingerprint: string;
+}
+
+export interface NewCase {
+  caseId: string;
+  case: Case;
+  firstEvent: TimelineEvent;
+  /** The org-scoped key, when the client sent one; created atomically with the case. */
+  idempotency?: { key: string; fingerprint: string };
+}
+
+export type CreateCaseOutcome =
+  | { created: true }
+  /** The key was used before: here is what it made. */
+  | { created: false; existing: IdempotencyRecord };
+
+/** What a step decided to write: a patch on the case and the events to append. */
+export interface CaseChange {
+  patch: Partial<Case>;
+  events: TimelineEvent[];
+}
+
+export type CaseUpdateOutcome =
+  | { found: false }
+  /** `changed` is false when the decision was "nothing to do" (already applied, or no longer due). */
+  | { found: true; changed: boolean; case: Case };
+
+/**
+ * Cases, their timelines and the intake idempotency keys. Every change is a read-decide-write in
+ * one transaction: `decide` sees the current case and returns the change, or `null` for none. It may
+ * run more than once (transactions retry on contention), so it must be pure.
+ */
+export interface CaseStore {
+  getOrg(orgId: string): Promise<Org | null>;
+  getCase(caseId: string): Promise<Case | null>;
+  /** One commit: the case, its first event and the idempotency record, all or nothing. */
+  createCase(input: NewCase): Promise<CreateCaseOutcome>;
+  updateCase(caseId: string, decide: (current: Case) => CaseChange | null): Promise<CaseUpdateOutcome>;
+  /** The timeline, oldest first. */
+  timeline(caseId: string): Promise<TimelineEvent[]>;
+}

@@ -1,0 +1,23 @@
+/** The Pub/Sub topics of DESIGN.md. */
+export const TOPICS = [
+  'case-received',
+  'case-classified',
+  'case-prioritized',
+  'escalation-requested',
+  'case-updated',
+  'followup-tick',
+] as const;
+export type Topic = (typeof TOPICS)[number];
+
+export const deadLetterTopic = (topic: Topic): string => `${topic}-dead-letter`;
+
+/** A message on a topic: JSON data with at least the case, and a `type` attribute naming the event. */
+export interface BusMessage {
+  type: string;
+  data: { caseId?: string } & Record<string, unknown>;
+}
+
+export interface EventBus {
+  /** Resolves once the message is accepted by Pub/Sub; rejects otherwise (callers decide to retry). */
+  publish(topic: Topic, message: BusMessage): Promise<void>;
+}

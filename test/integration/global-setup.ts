@@ -1,0 +1,36 @@
+import type { TestProject } from 'vitest/node';
+import { PubSub } from '@google-cloud/pubsub';
+import { freePort, startEmulator } from '../../dev/emulators.js';
+import { TOPICS } from '../../functions/src/ports/event-bus.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    firestoreHost: string;
+    pubsubHost: string;
+    projectId: string;
+  }
+}
+
+/**
+ * Starts the Firestore and Pub/Sub emulators once for the integration tier, on free ports so that a
+ * running `npm start` is never touched, and creates the topics. Tests clear the data they use.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const projectId = 'demo-tandem-test';
+  const [firestorePort, pubsubPort] = [await freePort(), await freePort()];
+  const [firestore, pubsub] = await Promise.all([
+    startEmulator('firestore', `127.0.0.1:${firestorePort}`, { projectId }),
+    startEmulator('pubsub', `127.0.0.1:${pubsubPort}`, { projectId }),
+  ]);
+  process.env.PUBSUB_EMULATOR_HOST = pubsub.hostPort;
+  const client = new PubSub({ projectId });
+  await Promise.all(TOPICS.map((topic) => client.createTopic(topic)));
+  await client.close();
+
+  project.provide('firestoreHost', firestore.hostPort);
+  project.provide('pubsubHost', pubsub.hostPort);
+  project.provide('projectId', projectId);
+  return async () => {
+    await Promise.all([firestore.stop(), pubsub.stop()]);
+  };
+}

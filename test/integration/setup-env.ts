@@ -1,0 +1,6 @@
+import { inject } from 'vitest';
+
+// The client libraries find the emulators through these variables; set them before any client exists.
+process.env.FIRESTORE_EMULATOR_HOST = inject('firestoreHost');
+process.env.PUBSUB_EMULATOR_HOST = inject('pubsubHost');
+process.env.GOOGLE_CLOUD_PROJECT = inject('projectId');
