@@ -1,0 +1,15 @@
+# One secret per partner for the Standard Webhooks signing key (whsec_…). Terraform creates only the
+# container: versions are added with `gcloud secrets versions add`, so no key is ever in code or state.
+# Several enabled versions are how a key is rotated (DESIGN.md: several signatures accepted).
+resource "google_secret_manager_secret" "partner_webhook" {
+  for_each = toset(var.partner_ids)
+
+  secret_id = "partner-webhook-secret-${each.key}"
+  labels    = var.labels
+
+  replication {
+    auto {}
+  }
+
+  depends_on = [google_project_service.enabled]
+}

@@ -1,0 +1,71 @@
+variable "project_id" {
+  type        = string
+  description = "Google Cloud project that Tandem is deployed into."
+}
+
+variable "region" {
+  type        = string
+  description = "Region of the functions, the workflow, the Cloud Scheduler job and (by default) Firestore."
+  default     = "us-central1"
+}
+
+variable "functions_source_bucket" {
+  type        = string
+  description = "Cloud Storage bucket holding the functions' source archive (the built package, uploaded by CI)."
+}
+
+variable "functions_source_object" {
+  type        = string
+  description = "Object name of the functions' source archive in functions_source_bucket, e.g. \"tandem/functions-<git sha>.zip\". A new name redeploys every function."
+}
+
+variable "public_url" {
+  type        = string
+  description = "Public base URL that serves DESIGN.md's HTTP paths (/cases, /partners/{partnerId}/callbacks, /cases/{caseId}/actions) in front of the functions, e.g. a load balancer or Firebase Hosting. Used for links in responses and the callbackUrl sent to partners (TANDEM_PUBLIC_URL)."
+
+  validation {
+    condition     = can(regex("^https://[^/]+", var.public_url)) && !endswith(var.public_url, "/")
+    error_message = "public_url must be an https:// URL without a trailing slash."
+  }
+}
+
+variable "partner_ids" {
+  type        = list(string)
+  description = "Technology partners that receive and send signed webhooks. Each gets an empty Secret Manager secret `partner-webhook-secret-<partnerId>`; its signing-key versions are added outside Terraform so that no secret value is ever in state."
+  default     = []
+
+  validation {
+    condition     = alltrue([for id in var.partner_ids : can(regex("^[A-Za-z0-9_-]{1,200}$", id))])
+    error_message = "Each partner id must be 1-200 letters, digits, hyphens or underscores (it becomes part of a secret id)."
+  }
+}
+
+variable "alert_email" {
+  type        = string
+  description = "Optional address notified when a message lands on a dead-letter topic. When null, the dead-letter alert subscriptions still exist but no alert policy is created."
+  default     = null
+}
+
+variable "firestore_location" {
+  type        = string
+  description = "Location of the Firestore (default) database, e.g. \"nam5\" or a region. Null means var.region. Cannot be changed once the database exists."
+  default     = null
+}
+
+variable "function_max_instances" {
+  type        = number
+  description = "Upper bound on instances per function, which also bounds concurrent Firestore transactions per step."
+  default     = 20
+}
+
+variable "build_service_account" {
+  type        = string
+  description = "Optional service account (full resource name, projects/<project>/serviceAccounts/<email>) that Cloud Build uses to build the functions. Null means the project's default build service account."
+  default     = null
+}
+
+variable "labels" {
+  type        = map(string)
+  description = "Labels added to every resource that accepts them."
+  default     = {}
+}

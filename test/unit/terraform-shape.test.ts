@@ -1,0 +1,377 @@
+import { parse } from '@cdktf/hcl2json';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The shape of terraform/ against DESIGN.md, read statically: every *.tf is parsed with hcl2json, and
+ * each for_each resource is expanded into its instances by substituting `each.key` / `each.value.*`, so
+ * the assertions read as "the push subscription of classify reads case-received" rather than as
+ * template strings. The expander understands the for_each forms the module uses and throws on any
+ * other, so a new form fails loudly instead of being skipped.
+ */
+
+// DESIGN.md, "Events" and "Public HTTP surface".
+const TOPICS = ['case-received', 'case-classified', 'case-prioritized', 'escalation-requested', 'case-updated', 'followup-tick'];
+const PUBSUB_FUNCTIONS = [
+  ['classify', 'case-received'],
+  ['prioritize', 'case-classified'],
+  ['route', 'case-prioritized'],
+  ['escalate', 'escalation-requested'],
+  ['followups', 'followup-tick'],
+  ['notify', 'case-updated'],
+] as const;
+const PUBLIC_HTTP_FUNCTIONS = ['intake', 'partnerCallback', 'caseActions'];
+const INTERNAL_FUNCTIONS = ['escalationSteps', ...PUBSUB_FUNCTIONS.map(([fn]) => fn)];
+const CONTRACT_ENV = ['GOOGLE_CLOUD_PROJECT', 'TANDEM_PUBLIC_URL', 'TANDEM_WORKFLOWS_LOCATION', 'TANDEM_WORKFLOW_NAME', 'TANDEM_ESCALATION_STEPS_URL'];
+/** Values given to list variables that drive a for_each, so their instances can be expanded. */
+const SAMPLE_VARS: Record<string, string[]> = { partner_ids: ['acme-db'] };
+
+type Body = Record<string, unknown>;
+/** `each.value` of a for_each over another resource: a reference to one of its instances. */
+interface InstanceRef { ref: string }
+interface Instance { key: string; body: Body }
+
+const TERRAFORM_DIR = fileURLToPath(new URL('../../terraform/', import.meta.url));
+const files = readdirSync(TERRAFORM_DIR).filter((name) => name.endsWith('.tf')).sort();
+const sources = files.map((name) => ({ name, text: readFileSync(TERRAFORM_DIR + name, 'utf8') }));
+const parsed = await Promise.all(sources.map(async ({ name, text }) => ({ name, json: await parse(name, text) })));
+
+const isObject = (value: unknown): value is Body => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** `{ type: { name: [body] } }` sections of every file, flattened to `type.name` → body. */
+function collect(section: 'resource' | 'data'): Map<string, Body> {
+  const out = new Map<string, Body>();
+  for (const { json } of parsed) {
+    for (const [type, byName] of Object.entries((json[section] ?? {}) as Record<string, Record<string, Body[]>>)) {
+      for (const [name, [body]] of Object.entries(byName)) out.set(`${type}.${name}`, body!);
+    }
+  }
+  return out;
+}
+
+/** `{ name: [body] }` sections (variable, output). */
+function collectNamed(section: 'variable' | 'output'): Map<string, Body> {
+  const out = new Map<string, Body>();
+  for (const { json } of parsed) {
+    for (const [name, [body]] of Object.entries((json[section] ?? {}) as Record<string, Body[]>)) out.set(name, body!);
+  }
+  return out;
+}
+
+const resources = collect('resource');
+const dataSources = collect('data');
+const variables = collectNamed('variable');
+const outputs = collectNamed('output');
+const locals: Body = Object.assign({}, ...parsed.flatMap(({ json }) => (json.locals ?? []) as Body[]));
+const terraformBlocks = parsed.flatMap(({ json }) => (json.terraform ?? []) as Body[]);
+
+/** The one nested block `name` of a body (hcl2json gives every block as a list). */
+function block(body: Body, name: string): Body {
+  const blocks = body[name];
+  expect(blocks, `block ${name}`).toBeInstanceOf(Array);
+  expect((blocks as Body[]).length, `one ${name} block`).toBe(1);
+  return (blocks as Body[])[0]!;
+}
+
+const stringLiterals = (source: string): string[] =>
+  [...source.replace(/#.*$/gm, '').matchAll(/"([^"]*)"/g)].map((match) => match[1]!);
+
+/** The instances of a for_each expression, keyed as Terraform keys them. */
+function forEachInstances(forEach: unknown): Map<string, unknown> {
+  if (isObject(forEach)) return new Map(Object.entries(forEach));
+  if (typeof forEach !== 'string') throw new Error(`unsupported for_each ${JSON.stringify(forEach)}`);
+  let match: RegExpMatchArray | null;
+  if ((match = forEach.match(/^\$\{toset\(local\.(\w+)\)\}$/))) {
+    const list = locals[match[1]!];
+    if (!Array.isArray(list)) throw new Error(`local.${match[1]} is not a list literal`);
+    return new Map(list.map((item: string) => [item, item]));
+  }
+  if ((match = forEach.match(/^\$\{toset\(var\.(\w+)\)\}$/))) {
+    const sample = SAMPLE_VARS[match[1]!];
+    if (!sample) throw new Error(`no sample value for var.${match[1]}`);
+    return new Map(sample.map((item) => [item, item]));
+  }
+  if ((match = forEach.match(/^\$\{toset\(\[([\s\S]*)\]\)\}$/))) {
+    return new Map(stringLiterals(match[1]!).map((item) => [item, item]));
+  }
+  if ((match = forEach.match(/^\$\{local\.(\w+)\}$/))) return forEachInstances(locals[match[1]!]);
+  if ((match = forEach.match(/^\$\{\{\s*for (\w+), (\w+) in local\.(\w+) : \1 => \2 if \2\.(\w+)( != null)?\s*\}\}$/))) {
+    const [, , , source, attribute] = match;
+    return new Map(
+      [...forEachInstances(locals[source!])].filter(([, value]) => {
+        const field = (value as Body)[attribute!];
+        return match![5] ? field !== null && field !== undefined : field === true;
+      }),
+    );
+  }
+  if ((match = forEach.match(/^\$\{(google_\w+\.\w+)\}$/))) {
+    const target = resources.get(match[1]!);
+    if (!target) throw new Error(`for_each over unknown resource ${match[1]}`);
+    return new Map([...forEachInstances(target.for_each)].map(([key]) => [key, { ref: `${match![1]}[${JSON.stringify(key)}]` } satisfies InstanceRef]));
+  }
+  throw new Error(`the test does not understand for_each ${forEach}`);
+}
+
+const isRef = (value: unknown): value is InstanceRef => isObject(value) && typeof value.ref === 'string';
+
+/** Substitutes each.key, each.value.* and plain string locals in every string of a body. */
+function render(value: unknown, key: string, eachValue: unknown): unknown {
+  if (Array.isArray(value)) return value.map((item) => render(item, key, eachValue));
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, render(v, key, eachValue)]));
+  if (typeof value !== 'string') return value;
+  const field = (name: string): unknown => {
+    if (!isObject(eachValue) || !(name in eachValue)) throw new Error(`each.value.${name} is not defined for ${key}`);
+    return eachValue[name];
+  };
+  let text = value
+    .replace(/\$\{local\.(\w+)\}/g, (whole, name: string) => (typeof locals[name] === 'string' ? (locals[name] as string) : whole))
+    .replace(/\$\{each\.key\}/g, key);
+  if (!isRef(eachValue)) text = text.replace(/\$\{each\.value\.(\w+)\}/g, (_, name: string) => String(field(name)));
+  text = text
+    .replace(/\beach\.key\b/g, JSON.stringify(key))
+    .replace(/\beach\.value\.(\w+)\b/g, (_, name: string) => (isRef(eachValue) ? `${eachValue.ref}.${name}` : JSON.stringify(field(name))))
+    .replace(/^\$\{(true|false) \? ("[^"]*") : ("[^"]*")\}$/, (_, condition: string, then: string, otherwise: string) =>
+      JSON.parse(condition === 'true' ? then : otherwise) as string);
+  return text;
+}
+
+/** The instances of a resource: one for a plain resource, one per key for a for_each resource. */
+function instancesOf(address: string): Instance[] {
+  const body = resources.get(address);
+  if (!body) throw new Error(`no resource ${address}`);
+  if (body.for_each === undefined) return [{ key: '', body: render(body, '', undefined) as Body }];
+  return [...forEachInstances(body.for_each)].map(([key, value]) => ({ key, body: render(body, key, value) as Body }));
+}
+
+/** Every instance of every resource of a type, with the address to reference it by. */
+function allOfType(type: string): (Instance & { address: string })[] {
+  return [...resources.keys()]
+    .filter((address) => address.startsWith(`${type}.`))
+    .flatMap((address) =>
+      instancesOf(address).map((instance) => ({
+        ...instance,
+        address: resources.get(address)!.for_each === undefined ? address : `${address}[${JSON.stringify(instance.key)}]`,
+      })),
+    );
+}
+
+function findOne(type: string, predicate: (body: Body) => boolean, what: string): Instance & { address: string } {
+  const found = allOfType(type).filter(({ body }) => predicate(body));
+  expect(found.map(({ address }) => address), what).toHaveLength(1);
+  return found[0]!;
+}
+
+const topicNamed = (name: string) => findOne('google_pubsub_topic', (body) => body.name === name, `topic ${name}`);
+const functionFor = (entryPoint: string) =>
+  findOne('google_cloudfunctions2_function', (body) => block(body, 'build_config').entry_point === entryPoint, `function ${entryPoint}`);
+const pushSubscriptionOf = (entryPoint: string) => {
+  const fn = functionFor(entryPoint);
+  return findOne(
+    'google_pubsub_subscription',
+    (body) => Array.isArray(body.push_config) && String(block(body, 'push_config').push_endpoint).startsWith(`\${${fn.address}.`),
+    `push subscription of ${entryPoint}`,
+  );
+};
+const invokersOf = (entryPoint: string) => {
+  const fn = functionFor(entryPoint);
+  return [...allOfType('google_cloud_run_v2_service_iam_member'), ...allOfType('google_cloudfunctions2_function_iam_member')]
+    .filter(({ body }) => /invoker$/.test(String(body.role)))
+    .filter(({ body }) => [body.name, body.service, body.cloud_function].some((ref) => String(ref).startsWith(`\${${fn.address}.`)))
+    .map(({ body }) => String(body.member));
+};
+const serviceAccountMember = (emailExpression: string) => `serviceAccount:${emailExpression}`;
+const PUBSUB_SERVICE_AGENT = /^serviceAccount:service-.+@gcp-sa-pubsub\.iam\.gserviceaccount\.com$/;
+
+/** Every key and string in a JSON value, for the no-secrets scan. */
+function* walk(value: unknown): Generator<string> {
+  if (typeof value === 'string') yield value;
+  else if (Array.isArray(value)) for (const item of value) yield* walk(item);
+  else if (isObject(value)) for (const [key, item] of Object.entries(value)) { yield key; yield* walk(item); }
+}
+
+describe('terraform/ files', () => {
+  it('has the files of STYLE.md, one per concern', () => {
+    expect(files).toEqual(expect.arrayContaining([
+      'versions.tf', 'main.tf', 'variables.tf', 'outputs.tf',
+      'pubsub.tf', 'functions.tf', 'workflows.tf', 'firestore.tf', 'scheduler.tf', 'secrets.tf', 'iam.tf',
+    ]));
+  });
+
+  it('requires Terraform >= 1.5', () => {
+    expect(terraformBlocks.map((tf) => tf.required_version)).toEqual([expect.stringMatching(/>=\s*1\.([5-9]|\d{2,})/)]);
+  });
+
+  it('bounds every provider version from above, and requires google and google-beta', () => {
+    const providers = Object.assign({}, ...terraformBlocks.flatMap((tf) => (tf.required_providers ?? []) as Body[])) as Record<string, { version?: string }>;
+    expect(Object.keys(providers).sort()).toEqual(['google', 'google-beta']);
+    for (const [name, { version }] of Object.entries(providers)) {
+      const parts = String(version).split(',').map((part) => part.trim());
+      // `< x`, `<= x`, `~> x` and an exact version all stop the next major release from being picked up.
+      expect(parts.some((part) => /^(<=?|~>|=)?\s*\d/.test(part)), `${name} ${version}`).toBe(true);
+    }
+  });
+
+  it('gives every variable a type and a description', () => {
+    expect(variables.size).toBeGreaterThan(0);
+    for (const [name, body] of variables) {
+      expect(body.type, `variable ${name} type`).toEqual(expect.any(String));
+      expect(String(body.description ?? '').trim(), `variable ${name} description`).not.toBe('');
+    }
+  });
+
+  it('describes every output, and outputs the intake URL, partner callback URL, workflow id and topic names', () => {
+    for (const [name, body] of outputs) expect(String(body.description ?? '').trim(), `output ${name}`).not.toBe('');
+    expect(String(outputs.get('intake_url')?.value)).toContain(functionFor('intake').address);
+    expect(String(outputs.get('partner_callback_url')?.value)).toContain(functionFor('partnerCallback').address);
+    expect(String(outputs.get('workflow_id')?.value)).toMatch(/^\$\{google_workflows_workflow\.\w+\.id\}$/);
+    expect(String(outputs.get('topic_names')?.value)).toContain('google_pubsub_topic.');
+  });
+});
+
+describe('Pub/Sub', () => {
+  it('has exactly the DESIGN.md topics, each with a <topic>-dead-letter topic', () => {
+    const names = allOfType('google_pubsub_topic').map(({ body }) => body.name);
+    expect(names.sort()).toEqual([...TOPICS, ...TOPICS.map((topic) => `${topic}-dead-letter`)].sort());
+  });
+
+  it.each(TOPICS)('%s-dead-letter has a pull subscription <topic>-dead-letter-alerts that never expires', (topic) => {
+    const deadLetter = topicNamed(`${topic}-dead-letter`);
+    const alerts = findOne('google_pubsub_subscription', (body) => body.name === `${topic}-dead-letter-alerts`, `${topic}-dead-letter-alerts`);
+    expect(alerts.body.topic).toBe(`\${${deadLetter.address}.id}`);
+    expect(alerts.body.push_config).toBeUndefined();
+    expect(block(alerts.body, 'expiration_policy').ttl).toBe('');
+  });
+
+  it.each(PUBSUB_FUNCTIONS)('%s is pushed from %s and dead-lettered after 5 delivery attempts', (entryPoint, topic) => {
+    const fn = functionFor(entryPoint);
+    const { body } = pushSubscriptionOf(entryPoint);
+    expect(body.topic).toBe(`\${${topicNamed(topic).address}.id}`);
+    const deadLetter = block(body, 'dead_letter_policy');
+    expect(deadLetter.max_delivery_attempts).toBe(5);
+    expect(deadLetter.dead_letter_topic).toBe(`\${${topicNamed(`${topic}-dead-letter`).address}.id}`);
+    // The Functions Framework turns a raw push into a CloudEvent only on a /projects/<p>/topics/<t> path.
+    expect(block(body, 'push_config').push_endpoint).toBe(`\${${fn.address}.service_config[0].uri}/projects/\${var.project_id}/topics/${topic}`);
+    expect(block(body, 'expiration_policy').ttl).toBe('');
+  });
+
+  it.each(PUBSUB_FUNCTIONS)('%s has no event_trigger, so a message is delivered one way only', (entryPoint) => {
+    expect(functionFor(entryPoint).body.event_trigger).toBeUndefined();
+  });
+
+  it.each(PUBSUB_FUNCTIONS)('the push of %s carries an OIDC token of an account that may invoke it', (entryPoint) => {
+    const oidc = block(block(pushSubscriptionOf(entryPoint).body, 'push_config'), 'oidc_token');
+    expect(oidc.service_account_email).toMatch(/^\$\{google_service_account\.\w+\.email\}$/);
+    expect(invokersOf(entryPoint)).toContain(serviceAccountMember(String(oidc.service_account_email)));
+  });
+
+  it.each(TOPICS)('the Pub/Sub service agent may publish to %s-dead-letter', (topic) => {
+    const deadLetter = topicNamed(`${topic}-dead-letter`);
+    const grants = allOfType('google_pubsub_topic_iam_member').filter(({ body }) => body.topic === `\${${deadLetter.address}.id}` || body.topic === `\${${deadLetter.address}.name}`);
+    expect(grants.filter(({ body }) => body.role === 'roles/pubsub.publisher' && PUBSUB_SERVICE_AGENT.test(String(body.member)))).toHaveLength(1);
+  });
+
+  it.each(PUBSUB_FUNCTIONS)('the Pub/Sub service agent may acknowledge on the push subscription of %s', (entryPoint) => {
+    const subscription = pushSubscriptionOf(entryPoint);
+    const grants = allOfType('google_pubsub_subscription_iam_member').filter(({ body }) => body.subscription === `\${${subscription.address}.id}` || body.subscription === `\${${subscription.address}.name}`);
+    expect(grants.filter(({ body }) => body.role === 'roles/pubsub.subscriber' && PUBSUB_SERVICE_AGENT.test(String(body.member)))).toHaveLength(1);
+  });
+});
+
+describe('functions', () => {
+  it('deploys exactly the public HTTP, internal HTTP and Pub/Sub functions of DESIGN.md', () => {
+    const entryPoints = allOfType('google_cloudfunctions2_function').map(({ body }) => block(body, 'build_config').entry_point);
+    expect(entryPoints.sort()).toEqual([...PUBLIC_HTTP_FUNCTIONS, ...INTERNAL_FUNCTIONS].sort());
+  });
+
+  it.each(PUBLIC_HTTP_FUNCTIONS)('%s accepts traffic from the internet and anyone may invoke it', (entryPoint) => {
+    expect(block(functionFor(entryPoint).body, 'service_config').ingress_settings).toBe('ALLOW_ALL');
+    expect(invokersOf(entryPoint)).toContain('allUsers');
+  });
+
+  it.each(INTERNAL_FUNCTIONS)('%s accepts internal traffic only and has no public invoker', (entryPoint) => {
+    expect(block(functionFor(entryPoint).body, 'service_config').ingress_settings).toBe('ALLOW_INTERNAL_ONLY');
+    expect(invokersOf(entryPoint).filter((member) => member === 'allUsers' || member === 'allAuthenticatedUsers')).toEqual([]);
+  });
+
+  it.each([...PUBLIC_HTTP_FUNCTIONS, ...INTERNAL_FUNCTIONS])('%s runs nodejs20 with the contract environment', (entryPoint) => {
+    const { body } = functionFor(entryPoint);
+    expect(block(body, 'build_config').runtime).toBe('nodejs20');
+    const env = block(body, 'service_config').environment_variables as Body;
+    expect(Object.keys(env).sort()).toEqual(expect.arrayContaining(CONTRACT_ENV));
+    expect(env.TANDEM_WORKFLOWS_LOCATION).toBe('${var.region}');
+    expect(env.TANDEM_WORKFLOW_NAME).toBe('partner-escalation');
+    expect(env.GOOGLE_CLOUD_PROJECT).toBe('${var.project_id}');
+  });
+
+  it('the functions run as one service account that has only datastore.user, pubsub.publisher and workflows.invoker on the project', () => {
+    const emails = new Set(allOfType('google_cloudfunctions2_function').map(({ body }) => block(body, 'service_config').service_account_email));
+    expect(emails.size).toBe(1);
+    const member = serviceAccountMember(String([...emails][0]));
+    const roles = allOfType('google_project_iam_member').filter(({ body }) => body.member === member).map(({ body }) => body.role);
+    expect(roles.sort()).toEqual(['roles/datastore.user', 'roles/pubsub.publisher', 'roles/workflows.invoker']);
+  });
+});
+
+describe('workflow', () => {
+  it('deploys partner-escalation from workflows/partner-escalation.workflows.yaml', () => {
+    expect(allOfType('google_workflows_workflow').map(({ body }) => [body.name, body.source_contents])).toEqual([
+      ['partner-escalation', '${file("${path.module}/../workflows/partner-escalation.workflows.yaml")}'],
+    ]);
+  });
+
+  it('runs as its own service account, which may invoke escalationSteps', () => {
+    const { body } = findOne('google_workflows_workflow', () => true, 'one workflow');
+    const account = String(body.service_account).match(/^\$\{(google_service_account\.\w+)\.(id|email|name)\}$/)?.[1];
+    expect(account).toBeDefined();
+    const functionsAccount = String(block(functionFor('intake').body, 'service_config').service_account_email);
+    expect(functionsAccount).not.toContain(`${account}.`);
+    expect(invokersOf('escalationSteps')).toContain(serviceAccountMember(`\${${account}.email}`));
+  });
+});
+
+describe('scheduler', () => {
+  it('publishes a non-empty message to followup-tick every minute', () => {
+    const jobs = allOfType('google_cloud_scheduler_job');
+    expect(jobs).toHaveLength(1);
+    const { body } = jobs[0]!;
+    expect(body.schedule).toBe('* * * * *');
+    const target = block(body, 'pubsub_target');
+    expect(target.topic_name).toBe(`\${${topicNamed('followup-tick').address}.id}`);
+    expect(String(target.data ?? '')).not.toBe('');
+  });
+});
+
+describe('Firestore', () => {
+  it('creates the (default) database in native mode', () => {
+    const databases = allOfType('google_firestore_database').map(({ body }) => [body.name, body.type]);
+    expect(databases).toEqual([['(default)', 'FIRESTORE_NATIVE']]);
+  });
+
+  it('releases firestore.rules from the repository root to cloud.firestore', () => {
+    const ruleset = findOne('google_firebaserules_ruleset', () => true, 'one ruleset');
+    const files = block(block(ruleset.body, 'source'), 'files');
+    expect(files.content).toBe('${file("${path.module}/../firestore.rules")}');
+    const release = findOne('google_firebaserules_release', () => true, 'one release');
+    expect(release.body.name).toBe('cloud.firestore');
+    expect(String(release.body.ruleset_name)).toContain(`\${${ruleset.address}.name}`);
+  });
+});
+
+describe('secrets', () => {
+  it.each(SAMPLE_VARS.partner_ids!)('partner %s gets a partner-webhook-secret-<partnerId> secret that the functions may read', (partnerId) => {
+    const secret = findOne('google_secret_manager_secret', (body) => body.secret_id === `partner-webhook-secret-${partnerId}`, 'partner secret');
+    const functionsMember = serviceAccountMember(String(block(functionFor('partnerCallback').body, 'service_config').service_account_email));
+    const grants = allOfType('google_secret_manager_secret_iam_member').filter(({ body }) => body.secret_id === `\${${secret.address}.id}`);
+    expect(grants.map(({ body }) => [body.role, body.member])).toEqual([['roles/secretmanager.secretAccessor', functionsMember]]);
+  });
+
+  it('holds no secret value: no secret version, no secret_data, no whsec_ key', () => {
+    const types = [...resources.keys(), ...dataSources.keys()].map((address) => address.split('.')[0]);
+    expect(types).not.toContain('google_secret_manager_secret_version');
+    const everything = [...walk(parsed.map(({ json }) => json))];
+    expect(everything.filter((text) => text === 'secret_data' || text.includes('whsec_'))).toEqual([]);
+    // Comments are not in the parsed JSON: scan the raw text for anything shaped like a signing key.
+    for (const { name, text } of sources) expect(text.match(/whsec_[A-Za-z0-9+/=]{8,}/g), name).toBeNull();
+  });
+});
