@@ -1,0 +1,188 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { PubSub } from '@google-cloud/pubsub';
+import { ControllableClock } from '../functions/src/adapters/clock.js';
+import { createFirestore, FirestoreCaseStore } from '../functions/src/adapters/firestore-case-store.js';
+import { JsonLogger } from '../functions/src/adapters/json-logger.js';
+import { PubSubEventBus } from '../functions/src/adapters/pubsub-event-bus.js';
+import { loadConfig, type Config } from '../functions/src/config.js';
+import { FUNCTION_TRIGGERS, registerFunctions, type FunctionName } from '../functions/src/register-functions.js';
+import { startEmulator, type RunningEmulator } from './emulators.js';
+import { ensurePubSubTopology, type PushTarget } from './pubsub-topology.js';
+import { createRouter, readJson, sendJson, type DevRoute } from './router.js';
+import { seedDemoData } from './seed.js';
+import { startWorkflowsRunner, type WorkflowsRunner } from './workflows-runner/api-server.js';
+
+/** Public paths of the HTTP functions (in production a load balancer maps the same paths). */
+const HTTP_ROUTES: { pattern: RegExp; functionName: FunctionName }[] = [{ pattern: /^\/(cases\/?|cases\/new)?$/, functionName: 'intake' }];
+
+export interface LocalStackOptions {
+  env?: Record<string, string | undefined>;
+  /** Where the emulators listen; default from the environment, else 127.0.0.1:8080 and :8085. */
+  firestoreHost?: string;
+  pubsubHost?: string;
+  /** 0 picks free ports (tests); default from TANDEM_PORT (8100) and 8190. */
+  port?: number;
+  workflowsPort?: number;
+  /** Start the clock here and keep it still until advanced (tests); default: real time, advanceable. */
+  clock?: ControllableClock;
+  quiet?: boolean;
+}
+
+export interface LocalStack {
+  url: string;
+  workflowsUrl: string;
+  config: Config;
+  clock: ControllableClock;
+  store: FirestoreCaseStore;
+  emulators: { firestore: RunningEmulator; pubsub: RunningEmulator };
+  seeded: { orgs: number; partners: number; workloads: number };
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole system on one machine: emulators, topics and push subscriptions, every function behind
+ * one base URL, the local Workflows runner and the demo data. `npm start` and the end-to-end tests
+ * both start it through here.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const env = options.env ?? process.env;
+  const firestoreHost = options.firestoreHost ?? env.FIRESTORE_EMULATOR_HOST ?? '127.0.0.1:8080';
+  const pubsubHost = options.pubsubHost ?? env.PUBSUB_EMULATOR_HOST ?? '127.0.0.1:8085';
+  const projectId = env.GOOGLE_CLOUD_PROJECT ?? 'demo-tandem';
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+  };
+
+  try {
+    const [firestore, pubsub] = await Promise.all([
+      startEmulator('firestore', firestoreHost, { projectId }),
+      startEmulator('pubsub', pubsubHost, { projectId }),
+    ]);
+    stops.push(firestore.stop, pubsub.stop);
+    // The client libraries find the emulators through these; set before any client is made.
+    process.env.FIRESTORE_EMULATOR_HOST = firestoreHost;
+    process.env.PUBSUB_EMULATOR_HOST = pubsubHost;
+    // No metadata server exists here; without this the auth library probes for one and warns.
+    process.env.METADATA_SERVER_DETECTION ??= 'none';
+
+    const port = options.port ?? Number(env.TANDEM_PORT ?? 8100);
+    const clock = options.clock ?? new ControllableClock();
+    const router = await listen(port);
+    const url = `http://127.0.0.1:${addressPort(router.server)}`;
+    stops.push(router.close);
+
+    const workflowsRunner: WorkflowsRunner = await startWorkflowsRunner({
+      port: options.workflowsPort ?? 8190,
+      clock,
+      project: projectId,
+      env: { TANDEM_PUBLIC_URL: url },
+      log: options.quiet ? () => {} : undefined,
+    });
+    stops.push(workflowsRunner.close);
+
+    const config = loadConfig({
+      ...env,
+      GOOGLE_CLOUD_PROJECT: projectId,
+      FIRESTORE_EMULATOR_HOST: firestoreHost,
+      PUBSUB_EMULATOR_HOST: pubsubHost,
+      TANDEM_PUBLIC_URL: env.TANDEM_PUBLIC_URL ?? url,
+      TANDEM_WORKFLOWS_ENDPOINT: workflowsRunner.url,
+    });
+    const db = createFirestore(projectId);
+    const pubsubClient = new PubSub({ projectId });
+    stops.push(async () => {
+      await db.terminate();
+      await pubsubClient.close();
+    });
+    const store = new FirestoreCaseStore(db);
+    registerFunctions({
+      config,
+      store,
+      bus: new PubSubEventBus(pubsubClient),
+      clock,
+      log: options.quiet ? new JsonLogger(() => {}) : new JsonLogger(),
+    });
+
+    const pushTargets: PushTarget[] = Object.entries(FUNCTION_TRIGGERS).flatMap(([functionName, trigger]) =>
+      'topic' in trigger ? [{ functionName, topic: trigger.topic as PushTarget['topic'] }] : [],
+    );
+    await ensurePubSubTopology(pubsubClient, projectId, url, pushTargets);
+    await deployWorkflows(workflowsRunner.url, projectId, config.workflows.location);
+    const seeded = await seedDemoData(db, url);
+
+    router.handle(createRouter({ httpRoutes: HTTP_ROUTES, devRoutes: [clockRoute(clock)] }));
+    return { url, workflowsUrl: workflowsRunner.url, config, clock, store, emulators: { firestore, pubsub }, seeded, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** `GET /_dev/clock` and `POST /_dev/clock/advance {"seconds": N}`: development only, never deployed. */
+function clockRoute(clock: ControllableClock): DevRoute {
+  return async (req, res, url) => {
+    if (url.pathname === '/_dev/clock' && req.method === 'GET') {
+      sendJson(res, 200, { now: clock.now().toISOString() });
+      return true;
+    }
+    if (url.pathname === '/_dev/clock/advance' && req.method === 'POST') {
+      const body = (await readJson(req).catch(() => null)) as { seconds?: unknown } | null;
+      const seconds = body?.seconds;
+      if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
+        sendJson(res, 400, { error: { code: 'invalid_request', message: 'Send {"seconds": N} with N ≥ 0.', issues: [{ path: 'seconds', message: 'A number ≥ 0' }] } });
+        return true;
+      }
+      sendJson(res, 200, { now: clock.advance(seconds * 1000).toISOString() });
+      return true;
+    }
+    return false;
+  };
+}
+
+/** Deploys every `workflows/*.workflows.yaml` to the local runner under its file name. */
+async function deployWorkflows(runnerUrl: string, projectId: string, location: string): Promise<void> {
+  const dir = join(import.meta.dirname, '..', 'workflows');
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.workflows.yaml'));
+  for (const file of files) {
+    const workflowId = file.replace('.workflows.yaml', '');
+    const res = await fetch(`${runnerUrl}/v1/projects/${projectId}/locations/${location}/workflows?workflowId=${workflowId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sourceContents: await readFile(join(dir, file), 'utf8') }),
+    });
+    if (!res.ok) throw new Error(`deploying ${file} to the local Workflows runner failed: ${res.status} ${await res.text()}`);
+  }
+}
+
+/**
+ * The router listens before the functions are registered (its URL goes into their config), and
+ * answers 503 until `handle()` gives it the real handler.
+ */
+async function listen(port: number) {
+  let handler: Server | undefined;
+  const server = createServer((req, res) => {
+    if (handler) handler.emit('request', req, res);
+    else sendJson(res, 503, { error: { code: 'starting', message: 'Tandem is starting' } });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  return {
+    server,
+    handle: (h: Server) => (handler = h),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+const addressPort = (server: Server): number => {
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : 0;
+};

@@ -1,0 +1,87 @@
+import type { Org, Partner, WorkloadTechnology } from '../functions/src/domain/case-model.js';
+
+/**
+ * The demo data `npm start` seeds: an org on every plan, technology partners with collaboration
+ * agreements, and the workload catalog. IDs are stable so the README can name them.
+ */
+export const DEMO_ORGS: Record<string, Org> = {
+  'org-acme-basic': { name: 'Acme Retail', supportPlan: 'basic' },
+  'org-umbrella-standard': { name: 'Umbrella Logistics', supportPlan: 'standard' },
+  'org-globex-enhanced': { name: 'Globex Manufacturing', supportPlan: 'enhanced' },
+  'org-initech-premium': { name: 'Initech Bank', supportPlan: 'premium' },
+  'org-hooli-partner-premium': { name: 'Hooli Media', supportPlan: 'partner_premium' },
+};
+
+/** Partner webhooks point at the partner simulator the local stack serves. */
+export function demoPartners(baseUrl: string): Record<string, Partner> {
+  const webhook = (id: string) => `${baseUrl}/_dev/partner-simulator/${id}/webhook`;
+  const ladder = (domain: string) => [
+    { name: 'Escalation desk', email: `escalations@${domain}`, role: 'escalation_contact' },
+    { name: 'Escalation manager', email: `escalation-manager@${domain}`, role: 'escalation_manager' },
+  ];
+  return {
+    netapp: {
+      name: 'NetApp',
+      vendors: ['NetApp', 'NetApp Inc.'],
+      products: ['Cloud Volumes ONTAP', 'NetApp Volumes', 'ONTAP'],
+      webhookUrl: webhook('netapp'),
+      ackTargetsMinutes: { P1: 30 },
+      escalationLadder: ladder('netapp.example'),
+    },
+    mongodb: {
+      name: 'MongoDB',
+      vendors: ['MongoDB', 'MongoDB Inc.'],
+      products: ['MongoDB Atlas', 'MongoDB Enterprise Advanced'],
+      webhookUrl: webhook('mongodb'),
+      ackTargetsMinutes: {},
+      escalationLadder: ladder('mongodb.example'),
+    },
+    confluent: {
+      name: 'Confluent',
+      vendors: ['Confluent', 'Confluent, Inc.'],
+      products: ['Confluent Cloud', 'Confluent Platform'],
+      webhookUrl: webhook('confluent'),
+      ackTargetsMinutes: { P1: 45, P2: 90 },
+      escalationLadder: ladder('confluent.example'),
+    },
+    elastic: {
+      name: 'Elastic',
+      vendors: ['Elastic', 'Elastic N.V.', 'Elasticsearch B.V.'],
+      products: ['Elastic Cloud', 'Elasticsearch'],
+      webhookUrl: webhook('elastic'),
+      ackTargetsMinutes: {},
+      escalationLadder: ladder('elastic.example').slice(0, 1),
+    },
+    'palo-alto-networks': {
+      name: 'Palo Alto Networks',
+      vendors: ['Palo Alto Networks', 'Palo Alto Networks, Inc.', 'PANW'],
+      products: ['VM-Series', 'Prisma Cloud'],
+      webhookUrl: webhook('palo-alto-networks'),
+      ackTargetsMinutes: {},
+      escalationLadder: ladder('paloaltonetworks.example'),
+    },
+    sap: {
+      name: 'SAP',
+      vendors: ['SAP', 'SAP SE'],
+      products: ['SAP HANA', 'SAP S/4HANA'],
+      webhookUrl: webhook('sap'),
+      ackTargetsMinutes: { P1: 20 },
+      escalationLadder: ladder('sap.example'),
+    },
+  };
+}
+
+/** Technologies Customer Care supports in house (the workload-centric approach). */
+export const DEMO_WORKLOADS: Record<string, WorkloadTechnology> = {
+  postgresql: { name: 'PostgreSQL', aliases: ['Postgres', 'psql', 'PostgreSQL Server'], queue: 'workload-databases' },
+  mysql: { name: 'MySQL', aliases: ['MySQL Community Server', 'MariaDB'], vendor: 'Oracle', queue: 'workload-databases' },
+  redis: { name: 'Redis', aliases: ['Redis OSS', 'Valkey'], queue: 'workload-databases' },
+  kubernetes: { name: 'Kubernetes', aliases: ['k8s', 'Kubernetes Engine', 'kubectl'], queue: 'workload-containers' },
+  nginx: { name: 'NGINX', aliases: ['nginx open source', 'ingress-nginx'], queue: 'workload-web' },
+  'apache-kafka': { name: 'Apache Kafka', aliases: ['Kafka'], vendor: 'Apache Software Foundation', queue: 'workload-data' },
+  'apache-spark': { name: 'Apache Spark', aliases: ['Spark', 'PySpark'], vendor: 'Apache Software Foundation', queue: 'workload-data' },
+  'windows-server': { name: 'Windows Server', aliases: ['Microsoft Windows Server'], vendor: 'Microsoft', queue: 'workload-os' },
+  'red-hat-enterprise-linux': { name: 'Red Hat Enterprise Linux', aliases: ['RHEL'], vendor: 'Red Hat', queue: 'workload-os' },
+  'sql-server': { name: 'Microsoft SQL Server', aliases: ['SQL Server', 'MSSQL'], vendor: 'Microsoft', queue: 'workload-databases' },
+  terraform: { name: 'Terraform', aliases: ['HashiCorp Terraform', 'OpenTofu'], vendor: 'HashiCorp', queue: 'workload-devops' },
+};

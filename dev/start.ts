@@ -1,0 +1,52 @@
+/**
+ * `npm start`: the whole of Tandem on this machine, on the emulators, with demo data. Ctrl-C stops
+ * everything it started (the emulators it reused keep running).
+ */
+import { MissingToolError } from './emulators.js';
+import { startLocalStack } from './local-stack.js';
+import { DEMO_ORGS } from './seed-data.js';
+
+const log = (text: string) => process.stdout.write(`${text}\n`);
+log('Starting Tandem: emulators, functions, Workflows runner…');
+
+let stack;
+try {
+  stack = await startLocalStack();
+} catch (error) {
+  process.stderr.write(`\n${error instanceof MissingToolError ? error.message : String((error as Error).stack ?? error)}\n`);
+  process.exit(1);
+}
+
+const { url, workflowsUrl, emulators, seeded } = stack;
+const reused = (e: { startedHere: boolean }) => (e.startedHere ? 'started' : 'reused');
+log(`
+Tandem is running.
+  Intake form        ${url}/
+  Cases API          POST ${url}/cases
+  Development clock  GET ${url}/_dev/clock · POST ${url}/_dev/clock/advance {"seconds": N}
+  Workflows runner   ${workflowsUrl}
+  Firestore emulator ${emulators.firestore.hostPort} (${reused(emulators.firestore)})
+  Pub/Sub emulator   ${emulators.pubsub.hostPort} (${reused(emulators.pubsub)})
+
+Demo data: ${seeded.orgs} orgs, ${seeded.partners} partners, ${seeded.workloads} workload technologies.
+${Object.entries(DEMO_ORGS)
+  .map(([id, org]) => `  ${id.padEnd(28)} ${org.supportPlan.padEnd(16)} ${org.name}`)
+  .join('\n')}
+
+Try:
+  curl -s ${url}/cases -H 'content-type: application/json' -H 'Idempotency-Key: demo-1' -d '{"orgId": "org-initech-premium", "contact": {"name": "Ada", "email": "ada@initech.example"}, "subject": "Volumes read-only after failover", "description": "CVO volumes mount read-only on GKE nodes.", "product": "Cloud Volumes ONTAP", "vendor": "NetApp", "priority": "P1", "environment": "production"}'
+
+Ctrl-C stops everything.`);
+
+let stopping = false;
+const shutdown = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  log(`\n${signal}: stopping…`);
+  void stack.stop().then(() => {
+    log('Stopped.');
+    process.exit(0);
+  });
+};
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));
