@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PubSub } from '@google-cloud/pubsub';
 import { ControllableClock } from '../functions/src/adapters/clock.js';
 import { createFirestore, FirestoreCaseStore } from '../functions/src/adapters/firestore-case-store.js';
+import { FirestoreRegistry } from '../functions/src/adapters/firestore-registry.js';
 import { JsonLogger } from '../functions/src/adapters/json-logger.js';
 import { PubSubEventBus } from '../functions/src/adapters/pubsub-event-bus.js';
 import { loadConfig, type Config } from '../functions/src/config.js';
@@ -101,6 +102,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     registerFunctions({
       config,
       store,
+      registry: new FirestoreRegistry(db, clock, config.registryTtlMs),
       bus: new PubSubEventBus(pubsubClient),
       clock,
       log: options.quiet ? new JsonLogger(() => {}) : new JsonLogger(),

@@ -1,4 +1,5 @@
 import type { Firestore } from '@google-cloud/firestore';
+import { workloadCatalog } from '../functions/src/adapters/firestore-registry.js';
 import { DEMO_ORGS, DEMO_WORKLOADS, demoPartners } from './seed-data.js';
 
 /** Writes the demo data with `set()`: running it again leaves the same documents (idempotent). */
@@ -7,9 +8,7 @@ export async function seedDemoData(db: Firestore, baseUrl: string): Promise<{ or
   for (const [id, org] of Object.entries(DEMO_ORGS)) batch.set(db.collection('orgs').doc(id), org);
   const partners = demoPartners(baseUrl);
   for (const [id, partner] of Object.entries(partners)) batch.set(db.collection('partners').doc(id), partner);
-  for (const [id, tech] of Object.entries(DEMO_WORKLOADS)) batch.set(workloadCollection(db).doc(id), tech);
+  for (const [id, tech] of Object.entries(DEMO_WORKLOADS)) batch.set(workloadCatalog(db).doc(id), tech);
   await batch.commit();
   return { orgs: Object.keys(DEMO_ORGS).length, partners: Object.keys(partners).length, workloads: Object.keys(DEMO_WORKLOADS).length };
 }
-
-export const workloadCollection = (db: Firestore) => db.collection('catalog').doc('workloads').collection('technologies');

@@ -1,8 +1,9 @@
 import { http } from '@google-cloud/functions-framework';
 import type { CaseStore } from './ports/case-store.js';
 import type { Clock } from './ports/clock.js';
-import type { EventBus } from './ports/event-bus.js';
+import type { EventBus, Topic } from './ports/event-bus.js';
 import type { Logger } from './ports/logger.js';
+import type { Registry } from './ports/registry.js';
 import type { Config } from './config.js';
 import { intakeHandler } from './handlers/intake.js';
 
@@ -10,10 +11,21 @@ import { intakeHandler } from './handlers/intake.js';
 export interface FunctionDeps {
   config: Config;
   store: CaseStore;
+  registry: Registry;
   bus: EventBus;
   clock: Clock;
   log: Logger;
 }
+
+/**
+ * How each function is reached: HTTP functions by path on the public base URL, Pub/Sub functions
+ * through a push subscription to their topic. The local stack builds its router and subscriptions
+ * from this table; terraform/ deploys the same names.
+ */
+export const FUNCTION_TRIGGERS = {
+  intake: { kind: 'http' },
+} as const satisfies Record<string, { kind: 'http' } | { kind: 'pubsub'; topic: Topic }>;
+export type FunctionName = keyof typeof FUNCTION_TRIGGERS;
 
 /**
  * Registers every function with the Functions Framework under its deployed name. Production calls it

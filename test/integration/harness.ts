@@ -7,6 +7,7 @@ import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { clearFirestore } from '../../dev/emulators.js';
 import { ControllableClock } from '../../functions/src/adapters/clock.js';
 import { createFirestore, FirestoreCaseStore } from '../../functions/src/adapters/firestore-case-store.js';
+import { FirestoreRegistry } from '../../functions/src/adapters/firestore-registry.js';
 import { MemoryLogger } from '../../functions/src/adapters/json-logger.js';
 import { PubSubEventBus } from '../../functions/src/adapters/pubsub-event-bus.js';
 import { loadConfig } from '../../functions/src/config.js';
@@ -16,7 +17,7 @@ import { registerFunctions, type FunctionDeps } from '../../functions/src/regist
 
 /** Real adapters on the emulators, a frozen clock and an in-memory log: what an integration test runs on. */
 export interface Harness {
-  deps: FunctionDeps & { store: FirestoreCaseStore; bus: PubSubEventBus; clock: ControllableClock; log: MemoryLogger };
+  deps: FunctionDeps & { store: FirestoreCaseStore; registry: FirestoreRegistry; bus: PubSubEventBus; clock: ControllableClock; log: MemoryLogger };
   db: Firestore;
   pubsub: PubSub;
   close(): Promise<void>;
@@ -29,11 +30,14 @@ export function createHarness(): Harness {
   const config = loadConfig({ GOOGLE_CLOUD_PROJECT: projectId, TANDEM_PUBLIC_URL: 'http://tandem.test' });
   const db = createFirestore(projectId);
   const pubsub = new PubSub({ projectId });
+  const clock = new ControllableClock({ start: TEST_START, frozen: true });
   const deps = {
     config,
     store: new FirestoreCaseStore(db),
+    // No caching: each test seeds its own reference data and must see it at once.
+    registry: new FirestoreRegistry(db, clock, 0),
     bus: new PubSubEventBus(pubsub),
-    clock: new ControllableClock({ start: TEST_START, frozen: true }),
+    clock,
     log: new MemoryLogger(),
   };
   registerFunctions(deps);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Firestore, type DocumentReference } from '@google-cloud/firestore';
-import { Case, Org, TimelineEvent } from '../domain/case-model.js';
+import { Case, TimelineEvent } from '../domain/case-model.js';
 import type { CaseChange, CaseStore, CaseUpdateOutcome, CreateCaseOutcome, IdempotencyRecord, NewCase } from '../ports/case-store.js';
 
 /** gRPC's ALREADY_EXISTS: what `create()` fails with when the document is there. */
@@ -40,12 +40,6 @@ export class FirestoreCaseStore implements CaseStore {
 
   ops(): FirestoreOps {
     return { ...this.counts };
-  }
-
-  async getOrg(orgId: string): Promise<Org | null> {
-    const snap = await this.db.collection('orgs').doc(orgId).get();
-    this.counts.reads += 1;
-    return snap.exists ? Org.parse(snap.data()) : null;
   }
 
   async getCase(caseId: string): Promise<Case | null> {

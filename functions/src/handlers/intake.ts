@@ -7,12 +7,14 @@ import type { CaseStore } from '../ports/case-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventBus } from '../ports/event-bus.js';
 import type { Logger } from '../ports/logger.js';
+import type { Registry } from '../ports/registry.js';
 import { traceFromHeader } from '../adapters/json-logger.js';
 import { errorBody, httpStatusFor, MAX_BODY_BYTES } from './http-errors.js';
 import { renderConfirmation, renderIntakeForm } from './intake-page.js';
 
 export interface IntakeDeps {
   store: CaseStore;
+  registry: Registry;
   bus: EventBus;
   clock: Clock;
   log: Logger;
@@ -88,7 +90,7 @@ async function accept(
   key: string | undefined,
   log: Logger,
 ): Promise<Result<{ accepted: Accepted; created: boolean }>> {
-  const org = await deps.store.getOrg(submission.orgId);
+  const org = await deps.registry.org(submission.orgId);
   if (!org) return fail(domainError('unknown_org', `No organization has the ID ${submission.orgId}.`));
   const opened = openCase(submission, org, deps.clock.now());
   if (!opened.ok) return opened;

@@ -1,4 +1,4 @@
-import type { Case, Org, TimelineEvent } from '../domain/case-model.js';
+import type { Case, TimelineEvent } from '../domain/case-model.js';
 
 /** An idempotency key as stored: which case it made, and a fingerprint of the request that made it. */
 export interface IdempotencyRecord {
@@ -36,7 +36,6 @@ export type CaseUpdateOutcome =
  * run more than once (transactions retry on contention), so it must be pure.
  */
 export interface CaseStore {
-  getOrg(orgId: string): Promise<Org | null>;
   getCase(caseId: string): Promise<Case | null>;
   /** One commit: the case, its first event and the idempotency record, all or nothing. */
   createCase(input: NewCase): Promise<CreateCaseOutcome>;

@@ -1,0 +1,18 @@
+/**
+ * `npm run bench`: every figure DESIGN.md sets, each as a ratio against a baseline measured in this
+ * same run. Starts its own emulators on free ports. Not part of `npm test`: benchmarks report, tests assert.
+ */
+import { startBenchEmulators } from './bench-stack.js';
+import { benchIntake } from './intake.js';
+import { benchWorkflowsRunner } from './workflows-runner.js';
+
+const projectId = 'demo-tandem-bench';
+process.stdout.write('Starting the emulators for the benchmark…\n');
+const emulators = await startBenchEmulators(projectId);
+try {
+  await benchIntake(projectId);
+  await benchWorkflowsRunner();
+} finally {
+  await emulators.stop();
+}
+process.exit(0);

@@ -1,0 +1,18 @@
+import type { Org, Partner, WorkloadTechnology } from '../domain/case-model.js';
+
+export interface Identified<T> {
+  id: string;
+  record: T;
+}
+
+/**
+ * Reference data that changes rarely and is read on every case: orgs (for the plan), the partner
+ * registry and the workload catalog. Implementations may cache (see the TTL in config): a plan
+ * change or a new partner takes effect within that TTL.
+ */
+export interface Registry {
+  org(orgId: string): Promise<Org | null>;
+  partner(partnerId: string): Promise<Partner | null>;
+  partners(): Promise<Identified<Partner>[]>;
+  workloads(): Promise<Identified<WorkloadTechnology>[]>;
+}
