@@ -1,11 +1,14 @@
-import { http } from '@google-cloud/functions-framework';
+import { cloudEvent, http } from '@google-cloud/functions-framework';
 import type { CaseStore } from './ports/case-store.js';
 import type { Clock } from './ports/clock.js';
 import type { EventBus, Topic } from './ports/event-bus.js';
 import type { Logger } from './ports/logger.js';
 import type { Registry } from './ports/registry.js';
 import type { Config } from './config.js';
+import { classifyHandler } from './handlers/classify-case.js';
 import { intakeHandler } from './handlers/intake.js';
+import { prioritizeHandler } from './handlers/prioritize-case.js';
+import { routeHandler } from './handlers/route-case.js';
 
 /** Everything the functions need from the outside world, built once per instance. */
 export interface FunctionDeps {
@@ -24,6 +27,9 @@ export interface FunctionDeps {
  */
 export const FUNCTION_TRIGGERS = {
   intake: { kind: 'http' },
+  classify: { kind: 'pubsub', topic: 'case-received' },
+  prioritize: { kind: 'pubsub', topic: 'case-classified' },
+  route: { kind: 'pubsub', topic: 'case-prioritized' },
 } as const satisfies Record<string, { kind: 'http' } | { kind: 'pubsub'; topic: Topic }>;
 export type FunctionName = keyof typeof FUNCTION_TRIGGERS;
 
@@ -33,4 +39,7 @@ export type FunctionName = keyof typeof FUNCTION_TRIGGERS;
  */
 export function registerFunctions(deps: FunctionDeps): void {
   http('intake', intakeHandler({ ...deps, projectId: deps.config.projectId, publicUrl: deps.config.publicUrl }));
+  cloudEvent('classify', classifyHandler(deps));
+  cloudEvent('prioritize', prioritizeHandler(deps));
+  cloudEvent('route', routeHandler(deps));
 }

@@ -22,7 +22,7 @@ export class PubSubEventBus implements EventBus {
   async publish(topic: Topic, message: BusMessage): Promise<void> {
     await this.topic(topic).publishMessage({
       data: Buffer.from(JSON.stringify(message.data)),
-      attributes: { type: message.type },
+      attributes: { type: message.type, ...(message.trace ? { trace: message.trace } : {}) },
     });
     this.published += 1;
   }

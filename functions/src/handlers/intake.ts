@@ -55,7 +55,8 @@ export function intakeHandler(deps: IntakeDeps): HttpFunction {
       return;
     }
 
-    const log = deps.log.with({ step: 'intake', trace: traceFromHeader(req.get('x-cloud-trace-context'), deps.projectId) });
+    const trace = traceFromHeader(req.get('x-cloud-trace-context'), deps.projectId);
+    const log = deps.log.with({ step: 'intake', trace });
     const decoded = decodeBody(req);
     if (!decoded.ok) {
       respondError(res, wantsHtml, decoded.error);
@@ -72,7 +73,7 @@ export function intakeHandler(deps: IntakeDeps): HttpFunction {
       return;
     }
 
-    const outcome = await accept(deps, newCaseId, submission.value, key.value, log);
+    const outcome = await accept(deps, newCaseId, submission.value, key.value, log, trace);
     if (!outcome.ok) {
       respond(res, html, outcome.error, body);
       return;
@@ -89,6 +90,7 @@ async function accept(
   submission: CaseSubmission,
   key: string | undefined,
   log: Logger,
+  trace: string | undefined,
 ): Promise<Result<{ accepted: Accepted; created: boolean }>> {
   const org = await deps.registry.org(submission.orgId);
   if (!org) return fail(domainError('unknown_org', `No organization has the ID ${submission.orgId}.`));
@@ -106,7 +108,7 @@ async function accept(
 
   if (result.created) {
     log.info('case received', { caseId, orgId: submission.orgId, priority: submission.priority });
-    await publishReceived(deps, caseId, log);
+    await publishReceived(deps, caseId, log, trace);
     return ok({ accepted: acceptedBody(deps.publicUrl, caseId), created: true });
   }
   if (result.existing.fingerprint !== fingerprint) {
@@ -120,7 +122,7 @@ async function accept(
   // because we crashed before publishing. If the case has not moved on, publish again (classify is
   // idempotent), so a retry also repairs a lost publish.
   const existing = await deps.store.getCase(result.existing.caseId);
-  if (existing?.status === 'received') await publishReceived(deps, result.existing.caseId, log);
+  if (existing?.status === 'received') await publishReceived(deps, result.existing.caseId, log, trace);
   return ok({ accepted: acceptedBody(deps.publicUrl, result.existing.caseId), created: false });
 }
 
@@ -128,9 +130,9 @@ async function accept(
  * The case is stored by now, so a failed publish must not turn into an error the customer retries
  * with a new case: it is logged, and the follow-up sweep re-drives a case left in `received`.
  */
-async function publishReceived(deps: IntakeDeps, caseId: string, log: Logger): Promise<void> {
+async function publishReceived(deps: IntakeDeps, caseId: string, log: Logger, trace: string | undefined): Promise<void> {
   try {
-    await deps.bus.publish('case-received', { type: 'case.received', data: { caseId } });
+    await deps.bus.publish('case-received', { type: 'case.received', data: { caseId }, trace });
   } catch (error) {
     log.error('publishing case-received failed; the follow-up sweep will re-drive the case', { caseId, error });
   }

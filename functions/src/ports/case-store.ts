@@ -1,4 +1,7 @@
+import type { CaseChange } from '../domain/case-change.js';
 import type { Case, TimelineEvent } from '../domain/case-model.js';
+
+export type { CaseChange };
 
 /** An idempotency key as stored: which case it made, and a fingerprint of the request that made it. */
 export interface IdempotencyRecord {
@@ -18,12 +21,6 @@ export type CreateCaseOutcome =
   | { created: true }
   /** The key was used before: here is what it made. */
   | { created: false; existing: IdempotencyRecord };
-
-/** What a step decided to write: a patch on the case and the events to append. */
-export interface CaseChange {
-  patch: Partial<Case>;
-  events: TimelineEvent[];
-}
 
 export type CaseUpdateOutcome =
   | { found: false }

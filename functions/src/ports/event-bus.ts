@@ -15,6 +15,8 @@ export const deadLetterTopic = (topic: Topic): string => `${topic}-dead-letter`;
 export interface BusMessage {
   type: string;
   data: { caseId?: string } & Record<string, unknown>;
+  /** The trace of the request that started this work (`projects/P/traces/T`), carried from step to step. */
+  trace?: string;
 }
 
 export interface EventBus {

@@ -1,0 +1,24 @@
+import type { CloudEventFunction } from '@google-cloud/functions-framework';
+import type { DomainError } from '../domain/result.js';
+import { prioritizeStep } from '../domain/triage-steps.js';
+import { pubsubStep } from './pubsub-step.js';
+import type { StepDeps } from './step-deps.js';
+
+/** `case-classified` → confirm or lower the priority, start the first-response clock → `case-prioritized`. */
+export function prioritizeHandler(deps: StepDeps): CloudEventFunction {
+  return pubsubStep('prioritize', deps.log, async ({ caseId, trace }) => {
+    const at = deps.clock.now();
+    let refusal: DomainError | undefined;
+    const result = await deps.store.updateCase(caseId, (current) => {
+      const decision = prioritizeStep(current, deps.config.firstResponseMinutes, at);
+      refusal = decision.ok ? undefined : decision.error;
+      return decision.ok ? decision.value : null;
+    });
+    if (!result.found) return { kind: 'unknown_case' };
+    if (refusal) return { kind: 'skipped', reason: refusal.message };
+    if (!result.case.sla) return { kind: 'skipped', reason: `the case is ${result.case.status}` };
+    await deps.bus.publish('case-prioritized', { type: 'case.prioritized', data: { caseId }, trace });
+    if (!result.changed) return { kind: 'already_applied' };
+    return { kind: 'applied', detail: { priority: result.case.priority, firstResponseDueAt: result.case.sla.firstResponseDueAt } };
+  });
+}

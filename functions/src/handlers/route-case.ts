@@ -1,0 +1,47 @@
+import type { CloudEventFunction } from '@google-cloud/functions-framework';
+import type { StatusMove } from '../domain/case-change.js';
+import type { DomainError } from '../domain/result.js';
+import { queueFor, routeStep } from '../domain/triage-steps.js';
+import { pubsubStep } from './pubsub-step.js';
+import { publishCaseUpdated, type StepDeps } from './step-deps.js';
+
+/**
+ * `case-prioritized` → assign the queue and move the case to `triaged`, then to `in_progress`
+ * (workload, third-party vendor) or on to the partner escalation (`escalation-requested`).
+ */
+export function routeHandler(deps: StepDeps): CloudEventFunction {
+  return pubsubStep('route', deps.log, async ({ caseId, trace }) => {
+    const workloads = await deps.registry.workloads();
+    const at = deps.clock.now();
+    let refusal: DomainError | undefined;
+    let moves: StatusMove[] = [];
+    let escalate = false;
+    const result = await deps.store.updateCase(caseId, (current) => {
+      const workloadQueue = workloads.find((w) => w.id === current.triage?.matched?.id)?.record.queue ?? null;
+      const decision = routeStep(current, queueFor(current, workloadQueue), at);
+      refusal = decision.ok ? undefined : decision.error;
+      moves = decision.ok && decision.value ? decision.value.moves : [];
+      escalate = decision.ok && decision.value ? decision.value.escalate : false;
+      return decision.ok && decision.value ? decision.value.change : null;
+    });
+    if (!result.found) return { kind: 'unknown_case' };
+    if (refusal) return { kind: 'skipped', reason: refusal.message };
+    const routed = result.case;
+    if (routed.status === 'received') return { kind: 'skipped', reason: 'the case is still received' };
+
+    if (result.changed) {
+      // Each move raised the version by one; the last one is the case's version now.
+      for (const [i, move] of moves.entries()) {
+        await publishCaseUpdated(deps.bus, { status: move.to, version: routed.version - (moves.length - 1 - i) }, caseId, trace, move.from);
+      }
+    } else {
+      await publishCaseUpdated(deps.bus, routed, caseId, trace);
+    }
+    // Re-published while the case still waits for its escalation to start; escalate is idempotent.
+    if (escalate || (!result.changed && routed.approach === 'collaborative' && routed.status === 'triaged')) {
+      await deps.bus.publish('escalation-requested', { type: 'escalation.requested', data: { caseId, partnerId: routed.partnerId }, trace });
+    }
+    if (!result.changed) return { kind: 'already_applied' };
+    return { kind: 'applied', detail: { status: routed.status, queue: routed.queue } };
+  });
+}
