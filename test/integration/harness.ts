@@ -12,12 +12,19 @@ import { MemoryLogger } from '../../functions/src/adapters/json-logger.js';
 import { PubSubEventBus } from '../../functions/src/adapters/pubsub-event-bus.js';
 import { loadConfig } from '../../functions/src/config.js';
 import type { Org } from '../../functions/src/domain/case-model.js';
-import type { Topic } from '../../functions/src/ports/event-bus.js';
+import type { EventBus, Topic } from '../../functions/src/ports/event-bus.js';
+import { FUNCTION_TRIGGERS } from '../../functions/src/register-functions.js';
+import { createRouter } from '../../dev/router.js';
+import { ensurePubSubTopology, type PushTarget } from '../../dev/pubsub-topology.js';
 import { registerFunctions, type FunctionDeps } from '../../functions/src/register-functions.js';
+import { DEMO_WORKLOADS, demoPartners } from '../../dev/seed-data.js';
+import { workloadCatalog } from '../../functions/src/adapters/firestore-registry.js';
 
 /** Real adapters on the emulators, a frozen clock and an in-memory log: what an integration test runs on. */
 export interface Harness {
-  deps: FunctionDeps & { store: FirestoreCaseStore; registry: FirestoreRegistry; bus: PubSubEventBus; clock: ControllableClock; log: MemoryLogger };
+  deps: FunctionDeps & { store: FirestoreCaseStore; registry: FirestoreRegistry; clock: ControllableClock; log: MemoryLogger };
+  /** The real publisher, under whatever `options.bus` wrapped around it. */
+  realBus: PubSubEventBus;
   db: Firestore;
   pubsub: PubSub;
   close(): Promise<void>;
@@ -25,24 +32,26 @@ export interface Harness {
 
 export const TEST_START = new Date('2026-11-23T09:00:00.000Z');
 
-export function createHarness(): Harness {
+export function createHarness(options: { bus?: (real: PubSubEventBus) => EventBus } = {}): Harness {
   const projectId = inject('projectId');
   const config = loadConfig({ GOOGLE_CLOUD_PROJECT: projectId, TANDEM_PUBLIC_URL: 'http://tandem.test' });
   const db = createFirestore(projectId);
   const pubsub = new PubSub({ projectId });
   const clock = new ControllableClock({ start: TEST_START, frozen: true });
+  const realBus = new PubSubEventBus(pubsub);
   const deps = {
     config,
     store: new FirestoreCaseStore(db),
     // No caching: each test seeds its own reference data and must see it at once.
     registry: new FirestoreRegistry(db, clock, 0),
-    bus: new PubSubEventBus(pubsub),
+    bus: options.bus ? options.bus(realBus) : realBus,
     clock,
     log: new MemoryLogger(),
   };
   registerFunctions(deps);
   return {
     deps,
+    realBus,
     db,
     pubsub,
     close: async () => {
@@ -108,5 +117,58 @@ export class TopicListener {
   async close(): Promise<void> {
     await this.subscription.close();
     await this.subscription.delete();
+  }
+}
+
+/** Partners and the workload catalog as `npm start` seeds them. */
+export async function seedRegistry(db: Firestore): Promise<void> {
+  const batch = db.batch();
+  for (const [id, p] of Object.entries(demoPartners('http://partners.test'))) batch.set(db.collection('partners').doc(id), p);
+  for (const [id, w] of Object.entries(DEMO_WORKLOADS)) batch.set(workloadCatalog(db).doc(id), w);
+  await batch.commit();
+}
+
+/**
+ * Every function behind one router on a free port, with the Pub/Sub emulator pushing each topic to
+ * its function, as in the local stack. `close()` deletes the push subscriptions so that no later
+ * test file gets pushes aimed at a router that is gone.
+ */
+export async function startPipeline(h: Harness): Promise<{ url: string; close(): Promise<void> }> {
+  const router = createRouter({ httpRoutes: [{ pattern: /^\/(cases\/?)?$/, functionName: 'intake' }], devRoutes: [] });
+  await new Promise<void>((resolve) => router.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(router.address() as AddressInfo).port}`;
+  const targets: PushTarget[] = Object.entries(FUNCTION_TRIGGERS).flatMap(([functionName, t]) =>
+    'topic' in t ? [{ functionName, topic: t.topic as Topic }] : [],
+  );
+  await ensurePubSubTopology(h.pubsub, inject('projectId'), url, targets);
+  return {
+    url,
+    close: async () => {
+      await Promise.all(targets.map((t) => h.pubsub.subscription(`${t.functionName}-push`).delete()));
+      await new Promise<void>((resolve) => {
+        router.close(() => resolve());
+        router.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Waits until nothing has been logged for `quietMs`: every delivery in flight has been handled. */
+export async function settled(log: MemoryLogger, quietMs = 1_500): Promise<void> {
+  let seen = -1;
+  while (seen !== log.entries.length) {
+    seen = log.entries.length;
+    await new Promise((r) => setTimeout(r, quietMs));
   }
 }

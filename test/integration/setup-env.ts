@@ -4,3 +4,4 @@ import { inject } from 'vitest';
 process.env.FIRESTORE_EMULATOR_HOST = inject('firestoreHost');
 process.env.PUBSUB_EMULATOR_HOST = inject('pubsubHost');
 process.env.GOOGLE_CLOUD_PROJECT = inject('projectId');
+process.env.METADATA_SERVER_DETECTION = 'none'; // no metadata server here; stops the auth library probing for one
