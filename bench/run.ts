@@ -4,6 +4,7 @@
  */
 import { startBenchEmulators } from './bench-stack.js';
 import { benchIntake } from './intake.js';
+import { benchPipeline } from './pipeline.js';
 import { benchWorkflowsRunner } from './workflows-runner.js';
 
 const projectId = 'demo-tandem-bench';
@@ -11,6 +12,7 @@ process.stdout.write('Starting the emulators for the benchmark…\n');
 const emulators = await startBenchEmulators(projectId);
 try {
   await benchIntake(projectId);
+  await benchPipeline(projectId);
   await benchWorkflowsRunner();
 } finally {
   await emulators.stop();

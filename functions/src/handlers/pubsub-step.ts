@@ -71,16 +71,18 @@ export function pubsubStep(step: string, log: Logger, run: (message: StepMessage
     }
     const message = decoded.value;
     const stepLog = log.with({ step, caseId: message.caseId, trace: message.trace, messageId: message.messageId });
+    const started = performance.now();
+    const elapsed = () => ({ durationMs: Math.round((performance.now() - started) * 10) / 10 });
     let outcome: StepOutcome;
     try {
       outcome = await run(message, stepLog);
     } catch (error) {
-      stepLog.error('step failed; Pub/Sub will redeliver', { error });
+      stepLog.error('step failed; Pub/Sub will redeliver', { error, ...elapsed() });
       throw error;
     }
-    if (outcome.kind === 'unknown_case') stepLog.warn('message for an unknown case acknowledged');
-    else if (outcome.kind === 'skipped') stepLog.warn('message acknowledged without action', { reason: outcome.reason });
-    else if (outcome.kind === 'already_applied') stepLog.info('already applied; output re-published');
-    else stepLog.info('step applied', outcome.detail);
+    if (outcome.kind === 'unknown_case') stepLog.warn('message for an unknown case acknowledged', elapsed());
+    else if (outcome.kind === 'skipped') stepLog.warn('message acknowledged without action', { reason: outcome.reason, ...elapsed() });
+    else if (outcome.kind === 'already_applied') stepLog.info('already applied; output re-published', elapsed());
+    else stepLog.info('step applied', { ...outcome.detail, ...elapsed() });
   };
 }

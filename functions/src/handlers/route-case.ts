@@ -29,18 +29,18 @@ export function routeHandler(deps: StepDeps): CloudEventFunction {
     const routed = result.case;
     if (routed.status === 'received') return { kind: 'skipped', reason: 'the case is still received' };
 
-    if (result.changed) {
-      // Each move raised the version by one; the last one is the case's version now.
-      for (const [i, move] of moves.entries()) {
-        await publishCaseUpdated(deps.bus, { status: move.to, version: routed.version - (moves.length - 1 - i) }, caseId, trace, move.from);
-      }
-    } else {
-      await publishCaseUpdated(deps.bus, routed, caseId, trace);
-    }
+    const updates = result.changed
+      ? // Each move raised the version by one; the last one is the case's version now.
+        moves.map((move, i) => ({ status: move.to, version: routed.version - (moves.length - 1 - i), from: move.from }))
+      : [{ status: routed.status, version: routed.version, from: undefined }];
     // Re-published while the case still waits for its escalation to start; escalate is idempotent.
-    if (escalate || (!result.changed && routed.approach === 'collaborative' && routed.status === 'triaged')) {
-      await deps.bus.publish('escalation-requested', { type: 'escalation.requested', data: { caseId, partnerId: routed.partnerId }, trace });
-    }
+    const requestEscalation = escalate || (!result.changed && routed.approach === 'collaborative' && routed.status === 'triaged');
+    await Promise.all([
+      ...updates.map((u) => publishCaseUpdated(deps.bus, u, caseId, trace, u.from)),
+      requestEscalation
+        ? deps.bus.publish('escalation-requested', { type: 'escalation.requested', data: { caseId, partnerId: routed.partnerId }, trace })
+        : undefined,
+    ]);
     if (!result.changed) return { kind: 'already_applied' };
     return { kind: 'applied', detail: { status: routed.status, queue: routed.queue } };
   });
