@@ -115,7 +115,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await deployWorkflows(workflowsRunner.url, projectId, config.workflows.location);
     const seeded = await seedDemoData(db, url);
 
-    router.handle(createRouter({ httpRoutes: HTTP_ROUTES, devRoutes: [clockRoute(clock)] }));
+    router.handle(createRouter({ httpRoutes: HTTP_ROUTES, devRoutes: [clockRoute(clock), caseViewRoute(store)] }));
     return { url, workflowsUrl: workflowsRunner.url, config, clock, store, emulators: { firestore, pubsub }, seeded, stop: stopAll };
   } catch (error) {
     await stopAll();
@@ -141,6 +141,22 @@ function clockRoute(clock: ControllableClock): DevRoute {
       return true;
     }
     return false;
+  };
+}
+
+/**
+ * `GET /_dev/cases/{caseId}`: the case and its timeline, oldest first, for following a case locally.
+ * Development only: in production clients read through Firestore under `firestore.rules`.
+ */
+function caseViewRoute(store: FirestoreCaseStore): DevRoute {
+  return async (req, res, url) => {
+    const match = /^\/_dev\/cases\/([^/]+)$/.exec(url.pathname);
+    if (!match?.[1] || req.method !== 'GET') return false;
+    const caseId = decodeURIComponent(match[1]);
+    const found = await store.getCase(caseId);
+    if (!found) sendJson(res, 404, { error: { code: 'unknown_case', message: `No case ${caseId}` } });
+    else sendJson(res, 200, { caseId, case: found, timeline: await store.timeline(caseId) });
+    return true;
   };
 }
 

@@ -23,6 +23,7 @@ log(`
 Tandem is running.
   Intake form        ${url}/
   Cases API          POST ${url}/cases
+  Follow a case      GET ${url}/_dev/cases/<caseId>   (the case and its timeline)
   Development clock  GET ${url}/_dev/clock · POST ${url}/_dev/clock/advance {"seconds": N}
   Workflows runner   ${workflowsUrl}
   Firestore emulator ${emulators.firestore.hostPort} (${reused(emulators.firestore)})
