@@ -5,14 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { http } from '@google-cloud/functions-framework';
-import { PubSub } from '@google-cloud/pubsub';
 import { SystemClock } from '../functions/src/adapters/clock.js';
-import { createFirestore, FirestoreCaseStore } from '../functions/src/adapters/firestore-case-store.js';
-import { FirestoreRegistry } from '../functions/src/adapters/firestore-registry.js';
 import { JsonLogger } from '../functions/src/adapters/json-logger.js';
-import { PubSubEventBus } from '../functions/src/adapters/pubsub-event-bus.js';
 import { loadConfig } from '../functions/src/config.js';
 import { registerFunctions } from '../functions/src/register-functions.js';
+import { createStackDeps } from '../dev/stack-deps.js';
 import { drive, fmt, serve } from './bench-stack.js';
 
 const body = (i: number) =>
@@ -38,15 +35,12 @@ export interface IntakeFigures {
 }
 
 export async function benchIntake(projectId: string, total = 1_500, concurrency = 16): Promise<IntakeFigures> {
-  const db = createFirestore(projectId);
-  const pubsub = new PubSub({ projectId });
-  const store = new FirestoreCaseStore(db);
-  const bus = new PubSubEventBus(pubsub);
-  await db.collection('orgs').doc('org-bench').set({ name: 'Bench Org', supportPlan: 'premium' });
   const config = loadConfig({ GOOGLE_CLOUD_PROJECT: projectId });
-  const clock = new SystemClock();
-  const registry = new FirestoreRegistry(db, clock, config.registryTtlMs);
-  registerFunctions({ config, store, registry, bus, clock, log: new JsonLogger(() => {}) });
+  const stack = createStackDeps({ config, clock: new SystemClock(), log: new JsonLogger(() => {}) });
+  const { db, realBus: bus } = stack;
+  const { store, registry } = stack.deps;
+  await db.collection('orgs').doc('org-bench').set({ name: 'Bench Org', supportPlan: 'premium' });
+  registerFunctions(stack.deps);
   http('bareCreate', async (req, res) => {
     await db.collection('bench').doc(randomUUID()).create(req.body as Record<string, unknown>);
     res.status(201).json({ ok: true });
@@ -75,8 +69,7 @@ export async function benchIntake(projectId: string, total = 1_500, concurrency 
   const after = { ...store.ops(), registryReads: registry.ops().reads, published: bus.messagesPublished };
   await intake.close();
   await bare.close();
-  await db.terminate();
-  await bus.close();
+  await stack.close();
 
   const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
   const figures: IntakeFigures = {

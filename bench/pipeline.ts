@@ -6,18 +6,15 @@
  */
 import type { AddressInfo } from 'node:net';
 import { cloudEvent } from '@google-cloud/functions-framework';
-import { PubSub } from '@google-cloud/pubsub';
 import { SystemClock } from '../functions/src/adapters/clock.js';
-import { createFirestore, FirestoreCaseStore } from '../functions/src/adapters/firestore-case-store.js';
-import { FirestoreRegistry } from '../functions/src/adapters/firestore-registry.js';
 import { MemoryLogger } from '../functions/src/adapters/json-logger.js';
-import { PubSubEventBus } from '../functions/src/adapters/pubsub-event-bus.js';
 import { loadConfig } from '../functions/src/config.js';
 import type { BusMessage, EventBus, Topic } from '../functions/src/ports/event-bus.js';
 import { FUNCTION_TRIGGERS, registerFunctions } from '../functions/src/register-functions.js';
 import { createRouter } from '../dev/router.js';
 import { ensurePubSubTopology, pushPath, type PushTarget } from '../dev/pubsub-topology.js';
 import { seedDemoData } from '../dev/seed.js';
+import { createStackDeps } from '../dev/stack-deps.js';
 import { fmt } from './bench-stack.js';
 
 /** Notes when route publishes the move to `triaged`, in this process: no extra hop to observe it. */
@@ -56,16 +53,14 @@ async function inParallel(total: number, concurrency: number, run: (i: number) =
  * two cores are shared, and the figure would measure queueing, not the pipeline.
  */
 export async function benchPipeline(projectId: string, cases = 200, concurrency = 1): Promise<void> {
-  const db = createFirestore(projectId);
-  const pubsub = new PubSub({ projectId });
-  const clock = new SystemClock();
   const config = loadConfig({ GOOGLE_CLOUD_PROJECT: projectId });
-  const store = new FirestoreCaseStore(db);
-  const registry = new FirestoreRegistry(db, clock, config.registryTtlMs);
-  const realBus = new PubSubEventBus(pubsub);
-  const bus = new TriagedWatch(realBus);
   const stepLog = new MemoryLogger();
-  registerFunctions({ config, store, registry, bus, clock, log: stepLog });
+  let bus: TriagedWatch | undefined;
+  const stack = createStackDeps({ config, clock: new SystemClock(), log: stepLog, wrapBus: (real) => (bus = new TriagedWatch(real)) });
+  const { db, pubsub } = stack;
+  const { store, registry } = stack.deps;
+  registerFunctions(stack.deps);
+  const watch = bus!;
 
   // The bare hop: a function that only notes the arrival of a message on a topic of its own.
   const arrivals = new Map<number, (at: number) => void>();
@@ -78,7 +73,10 @@ export async function benchPipeline(projectId: string, cases = 200, concurrency 
   const router = createRouter({ httpRoutes: [{ pattern: /^\/cases$/, functionName: 'intake' }], devRoutes: [] });
   await new Promise<void>((resolve) => router.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(router.address() as AddressInfo).port}`;
-  const targets: PushTarget[] = Object.entries(FUNCTION_TRIGGERS).flatMap(([functionName, t]) => ('topic' in t ? [{ functionName, topic: t.topic as Topic }] : []));
+  // The triage steps only: this measures intake → triaged.
+  const targets: PushTarget[] = Object.entries(FUNCTION_TRIGGERS).flatMap(([functionName, t]) =>
+    'topic' in t && ['classify', 'prioritize', 'route'].includes(functionName) ? [{ functionName, topic: t.topic as Topic }] : [],
+  );
   await ensurePubSubTopology(pubsub, projectId, url, targets);
   await seedDemoData(db, url);
   await db.collection('orgs').doc('org-bench').set({ name: 'Bench Org', supportPlan: 'premium' });
@@ -104,7 +102,7 @@ export async function benchPipeline(projectId: string, cases = 200, concurrency 
       }),
     });
     const { caseId } = (await res.json()) as { caseId: string };
-    return (await bus.triaged(caseId)) - t0;
+    return (await watch.triaged(caseId)) - t0;
   };
 
   // Warm-up: JIT, gRPC channels, the registry cache, the emulator's push connections.
@@ -144,6 +142,5 @@ export async function benchPipeline(projectId: string, cases = 200, concurrency 
     router.close(() => resolve());
     router.closeAllConnections();
   });
-  await db.terminate();
-  await realBus.close();
+  await stack.close();
 }

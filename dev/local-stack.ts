@@ -1,22 +1,26 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { PubSub } from '@google-cloud/pubsub';
 import { ControllableClock } from '../functions/src/adapters/clock.js';
-import { createFirestore, FirestoreCaseStore } from '../functions/src/adapters/firestore-case-store.js';
-import { FirestoreRegistry } from '../functions/src/adapters/firestore-registry.js';
+import type { FirestoreCaseStore } from '../functions/src/adapters/firestore-case-store.js';
 import { JsonLogger } from '../functions/src/adapters/json-logger.js';
-import { PubSubEventBus } from '../functions/src/adapters/pubsub-event-bus.js';
 import { loadConfig, type Config } from '../functions/src/config.js';
 import { FUNCTION_TRIGGERS, registerFunctions, type FunctionName } from '../functions/src/register-functions.js';
 import { startEmulator, type RunningEmulator } from './emulators.js';
 import { ensurePubSubTopology, type PushTarget } from './pubsub-topology.js';
 import { createRouter, readJson, sendJson, type DevRoute } from './router.js';
 import { seedDemoData } from './seed.js';
+import { createStackDeps } from './stack-deps.js';
+import { PartnerSimulator, type PartnerBehaviour } from './partner-simulator.js';
 import { startWorkflowsRunner, type WorkflowsRunner } from './workflows-runner/api-server.js';
 
 /** Public paths of the HTTP functions (in production a load balancer maps the same paths). */
-const HTTP_ROUTES: { pattern: RegExp; functionName: FunctionName }[] = [{ pattern: /^\/(cases\/?|cases\/new)?$/, functionName: 'intake' }];
+const HTTP_ROUTES: { pattern: RegExp; functionName: FunctionName }[] = [
+  { pattern: /^\/(cases\/?|cases\/new)?$/, functionName: 'intake' },
+  { pattern: /^\/partners\/[^/]+\/callbacks\/?$/, functionName: 'partnerCallback' },
+  // Internal in production (its own URL, OIDC from the workflow); on the one base URL locally.
+  { pattern: /^\/escalations\//, functionName: 'escalationSteps' },
+];
 
 export interface LocalStackOptions {
   env?: Record<string, string | undefined>;
@@ -29,6 +33,8 @@ export interface LocalStackOptions {
   /** Start the clock here and keep it still until advanced (tests); default: real time, advanceable. */
   clock?: ControllableClock;
   quiet?: boolean;
+  /** How the simulated partners answer; default: the demo behaviours (dev/partner-simulator.ts). */
+  partnerBehaviours?: Record<string, PartnerBehaviour>;
 }
 
 export interface LocalStack {
@@ -37,6 +43,7 @@ export interface LocalStack {
   config: Config;
   clock: ControllableClock;
   store: FirestoreCaseStore;
+  partners: PartnerSimulator;
   emulators: { firestore: RunningEmulator; pubsub: RunningEmulator };
   seeded: { orgs: number; partners: number; workloads: number };
   stop(): Promise<void>;
@@ -92,21 +99,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       TANDEM_PUBLIC_URL: env.TANDEM_PUBLIC_URL ?? url,
       TANDEM_WORKFLOWS_ENDPOINT: workflowsRunner.url,
     });
-    const db = createFirestore(projectId);
-    const pubsubClient = new PubSub({ projectId });
-    stops.push(async () => {
-      await db.terminate();
-      await pubsubClient.close();
-    });
-    const store = new FirestoreCaseStore(db);
-    registerFunctions({
-      config,
-      store,
-      registry: new FirestoreRegistry(db, clock, config.registryTtlMs),
-      bus: new PubSubEventBus(pubsubClient),
-      clock,
-      log: options.quiet ? new JsonLogger(() => {}) : new JsonLogger(),
-    });
+    const stack = createStackDeps({ config, clock, log: options.quiet ? new JsonLogger(() => {}) : new JsonLogger() });
+    stops.push(stack.close);
+    const { db, pubsub: pubsubClient } = stack;
+    const store = stack.deps.store;
+    registerFunctions(stack.deps);
 
     const pushTargets: PushTarget[] = Object.entries(FUNCTION_TRIGGERS).flatMap(([functionName, trigger]) =>
       'topic' in trigger ? [{ functionName, topic: trigger.topic as PushTarget['topic'] }] : [],
@@ -115,8 +112,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await deployWorkflows(workflowsRunner.url, projectId, config.workflows.location);
     const seeded = await seedDemoData(db, url);
 
-    router.handle(createRouter({ httpRoutes: HTTP_ROUTES, devRoutes: [clockRoute(clock), caseViewRoute(store)] }));
-    return { url, workflowsUrl: workflowsRunner.url, config, clock, store, emulators: { firestore, pubsub }, seeded, stop: stopAll };
+    const partners = new PartnerSimulator({ clock, secrets: stack.deps.secrets, log: stack.deps.log }, options.partnerBehaviours);
+    router.handle(createRouter({ httpRoutes: HTTP_ROUTES, devRoutes: [clockRoute(clock), caseViewRoute(store), partners.route()] }));
+    return { url, workflowsUrl: workflowsRunner.url, config, clock, store, partners, emulators: { firestore, pubsub }, seeded, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -20,6 +20,8 @@ const EnvSchema = z.object({
   TANDEM_WORKFLOW_NAME: z.string().min(1).default('partner-escalation'),
   /** The local Workflows runner (`http://127.0.0.1:8190`); unset in production, where the real API is used. */
   TANDEM_WORKFLOWS_ENDPOINT: z.url().optional(),
+  /** Base URL of the internal `escalationSteps` function the workflow calls; default TANDEM_PUBLIC_URL. */
+  TANDEM_ESCALATION_STEPS_URL: z.url().optional(),
   /** How long partner and catalog lookups are cached per instance. */
   TANDEM_REGISTRY_TTL_SECONDS: z.coerce.number().int().nonnegative().default(60),
 });
@@ -31,7 +33,7 @@ export interface Config {
   port: number;
   devSecretsFile?: string;
   firstResponseMinutes: SlaTable;
-  workflows: { location: string; workflowName: string; endpoint?: string };
+  workflows: { location: string; workflowName: string; endpoint?: string; escalationStepsUrl: string };
   registryTtlMs: number;
 }
 
@@ -58,6 +60,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       location: e.TANDEM_WORKFLOWS_LOCATION,
       workflowName: e.TANDEM_WORKFLOW_NAME,
       endpoint: e.TANDEM_WORKFLOWS_ENDPOINT,
+      escalationStepsUrl: (e.TANDEM_ESCALATION_STEPS_URL ?? e.TANDEM_PUBLIC_URL).replace(/\/$/, ''),
     },
     registryTtlMs: e.TANDEM_REGISTRY_TTL_SECONDS * 1000,
   };

@@ -1,8 +1,13 @@
+import { ExecutionsClient } from '@google-cloud/workflows';
 import { SystemClock } from './adapters/clock.js';
+import { CloudWorkflowsStarter, HttpWorkflowCallbacks } from './adapters/cloud-workflows.js';
 import { createFirestore, FirestoreCaseStore } from './adapters/firestore-case-store.js';
 import { FirestoreRegistry } from './adapters/firestore-registry.js';
 import { JsonLogger } from './adapters/json-logger.js';
+import { MetadataAccessToken } from './adapters/metadata-access-token.js';
 import { PubSubEventBus } from './adapters/pubsub-event-bus.js';
+import { SecretManagerSecretStore } from './adapters/secret-manager-secret-store.js';
+import { SignedWebhookSender } from './adapters/signed-webhook-sender.js';
 import type { Config } from './config.js';
 import type { FunctionDeps } from './register-functions.js';
 
@@ -10,6 +15,8 @@ import type { FunctionDeps } from './register-functions.js';
 export function productionDeps(config: Config): FunctionDeps {
   const db = createFirestore(config.projectId);
   const clock = new SystemClock();
+  const secrets = new SecretManagerSecretStore({ projectId: config.projectId, clock, ttlMs: config.registryTtlMs });
+  const token = new MetadataAccessToken(clock);
   return {
     config,
     store: new FirestoreCaseStore(db),
@@ -17,5 +24,13 @@ export function productionDeps(config: Config): FunctionDeps {
     bus: PubSubEventBus.forProject(config.projectId),
     clock,
     log: new JsonLogger(),
+    secrets,
+    notifier: new SignedWebhookSender(secrets, clock),
+    workflows: new CloudWorkflowsStarter(
+      new ExecutionsClient(),
+      { projectId: config.projectId, location: config.workflows.location, name: config.workflows.workflowName },
+      config.workflows.escalationStepsUrl,
+    ),
+    workflowCallbacks: new HttpWorkflowCallbacks(() => token.get()),
   };
 }

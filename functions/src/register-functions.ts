@@ -4,9 +4,15 @@ import type { Clock } from './ports/clock.js';
 import type { EventBus, Topic } from './ports/event-bus.js';
 import type { Logger } from './ports/logger.js';
 import type { Registry } from './ports/registry.js';
+import type { PartnerNotifier } from './ports/partner-notifier.js';
+import type { SecretStore } from './ports/secret-store.js';
+import type { WorkflowCallbacks, WorkflowStarter } from './ports/workflow-starter.js';
 import type { Config } from './config.js';
 import { classifyHandler } from './handlers/classify-case.js';
+import { escalateHandler } from './handlers/escalate-case.js';
+import { escalationStepsHandler } from './handlers/escalation-steps.js';
 import { intakeHandler } from './handlers/intake.js';
+import { partnerCallbackHandler } from './handlers/partner-callback.js';
 import { prioritizeHandler } from './handlers/prioritize-case.js';
 import { routeHandler } from './handlers/route-case.js';
 
@@ -18,6 +24,10 @@ export interface FunctionDeps {
   bus: EventBus;
   clock: Clock;
   log: Logger;
+  secrets: SecretStore;
+  notifier: PartnerNotifier;
+  workflows: WorkflowStarter;
+  workflowCallbacks: WorkflowCallbacks;
 }
 
 /**
@@ -30,6 +40,9 @@ export const FUNCTION_TRIGGERS = {
   classify: { kind: 'pubsub', topic: 'case-received' },
   prioritize: { kind: 'pubsub', topic: 'case-classified' },
   route: { kind: 'pubsub', topic: 'case-prioritized' },
+  escalate: { kind: 'pubsub', topic: 'escalation-requested' },
+  partnerCallback: { kind: 'http' },
+  escalationSteps: { kind: 'http' },
 } as const satisfies Record<string, { kind: 'http' } | { kind: 'pubsub'; topic: Topic }>;
 export type FunctionName = keyof typeof FUNCTION_TRIGGERS;
 
@@ -42,4 +55,7 @@ export function registerFunctions(deps: FunctionDeps): void {
   cloudEvent('classify', classifyHandler(deps));
   cloudEvent('prioritize', prioritizeHandler(deps));
   cloudEvent('route', routeHandler(deps));
+  cloudEvent('escalate', escalateHandler(deps));
+  http('partnerCallback', partnerCallbackHandler(deps));
+  http('escalationSteps', escalationStepsHandler({ ...deps, publicUrl: deps.config.publicUrl }));
 }

@@ -106,12 +106,19 @@ const CASES = {
   escalated: aCase({
     status: 'awaiting_partner',
     escalation: {
+      claimId: 'claim-1',
+      claimedAt: AT,
       executionId: 'x',
+      callbackUrl: null,
       level: 0,
       ackDueAt: null,
       partnerTicketId: null,
       requestedAt: AT,
+      acknowledgedAt: null,
       lastPartnerUpdateAt: null,
+      lastNudgedAt: null,
+      outcome: null,
+      endedAt: null,
     },
   }),
   /** org-a's case, matched to NetApp at triage but not escalated (yet). */

@@ -1,13 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { inject } from 'vitest';
-import { Firestore } from '@google-cloud/firestore';
+import type { Firestore } from '@google-cloud/firestore';
 import { PubSub, type Message, type Subscription } from '@google-cloud/pubsub';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { clearFirestore } from '../../dev/emulators.js';
 import { ControllableClock } from '../../functions/src/adapters/clock.js';
-import { createFirestore, FirestoreCaseStore } from '../../functions/src/adapters/firestore-case-store.js';
-import { FirestoreRegistry } from '../../functions/src/adapters/firestore-registry.js';
 import { MemoryLogger } from '../../functions/src/adapters/json-logger.js';
 import { PubSubEventBus } from '../../functions/src/adapters/pubsub-event-bus.js';
 import { loadConfig } from '../../functions/src/config.js';
@@ -16,49 +14,28 @@ import type { EventBus, Topic } from '../../functions/src/ports/event-bus.js';
 import { FUNCTION_TRIGGERS } from '../../functions/src/register-functions.js';
 import { createRouter } from '../../dev/router.js';
 import { ensurePubSubTopology, type PushTarget } from '../../dev/pubsub-topology.js';
-import { registerFunctions, type FunctionDeps } from '../../functions/src/register-functions.js';
+import { registerFunctions, type FunctionName } from '../../functions/src/register-functions.js';
+import { createStackDeps, type StackDeps } from '../../dev/stack-deps.js';
 import { DEMO_WORKLOADS, demoPartners } from '../../dev/seed-data.js';
 import { workloadCatalog } from '../../functions/src/adapters/firestore-registry.js';
 
 /** Real adapters on the emulators, a frozen clock and an in-memory log: what an integration test runs on. */
-export interface Harness {
-  deps: FunctionDeps & { store: FirestoreCaseStore; registry: FirestoreRegistry; clock: ControllableClock; log: MemoryLogger };
-  /** The real publisher, under whatever `options.bus` wrapped around it. */
-  realBus: PubSubEventBus;
-  db: Firestore;
-  pubsub: PubSub;
-  close(): Promise<void>;
-}
+export type Harness = StackDeps<ControllableClock, MemoryLogger>;
 
 export const TEST_START = new Date('2026-11-23T09:00:00.000Z');
 
-export function createHarness(options: { bus?: (real: PubSubEventBus) => EventBus } = {}): Harness {
-  const projectId = inject('projectId');
-  const config = loadConfig({ GOOGLE_CLOUD_PROJECT: projectId, TANDEM_PUBLIC_URL: 'http://tandem.test' });
-  const db = createFirestore(projectId);
-  const pubsub = new PubSub({ projectId });
-  const clock = new ControllableClock({ start: TEST_START, frozen: true });
-  const realBus = new PubSubEventBus(pubsub);
-  const deps = {
+export function createHarness(options: { bus?: (real: PubSubEventBus) => EventBus; env?: Record<string, string> } = {}): Harness {
+  const config = loadConfig({ GOOGLE_CLOUD_PROJECT: inject('projectId'), TANDEM_PUBLIC_URL: 'http://tandem.test', ...options.env });
+  const stack = createStackDeps({
     config,
-    store: new FirestoreCaseStore(db),
-    // No caching: each test seeds its own reference data and must see it at once.
-    registry: new FirestoreRegistry(db, clock, 0),
-    bus: options.bus ? options.bus(realBus) : realBus,
-    clock,
+    clock: new ControllableClock({ start: TEST_START, frozen: true }),
     log: new MemoryLogger(),
-  };
-  registerFunctions(deps);
-  return {
-    deps,
-    realBus,
-    db,
-    pubsub,
-    close: async () => {
-      await db.terminate();
-      await pubsub.close();
-    },
-  };
+    // No caching: each test seeds its own reference data and must see it at once.
+    registryTtlMs: 0,
+    wrapBus: options.bus,
+  });
+  registerFunctions(stack.deps);
+  return stack;
 }
 
 export async function resetFirestore(): Promise<void> {
@@ -133,12 +110,15 @@ export async function seedRegistry(db: Firestore): Promise<void> {
  * its function, as in the local stack. `close()` deletes the push subscriptions so that no later
  * test file gets pushes aimed at a router that is gone.
  */
-export async function startPipeline(h: Harness): Promise<{ url: string; close(): Promise<void> }> {
+export async function startPipeline(
+  h: Harness,
+  functions: FunctionName[] = ['classify', 'prioritize', 'route'],
+): Promise<{ url: string; close(): Promise<void> }> {
   const router = createRouter({ httpRoutes: [{ pattern: /^\/(cases\/?)?$/, functionName: 'intake' }], devRoutes: [] });
   await new Promise<void>((resolve) => router.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(router.address() as AddressInfo).port}`;
   const targets: PushTarget[] = Object.entries(FUNCTION_TRIGGERS).flatMap(([functionName, t]) =>
-    'topic' in t ? [{ functionName, topic: t.topic as Topic }] : [],
+    'topic' in t && functions.includes(functionName as FunctionName) ? [{ functionName, topic: t.topic as Topic }] : [],
   );
   await ensurePubSubTopology(h.pubsub, inject('projectId'), url, targets);
   return {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Firestore, type DocumentReference } from '@google-cloud/firestore';
 import { Case, TimelineEvent } from '../domain/case-model.js';
-import type { CaseChange, CaseStore, CaseUpdateOutcome, CreateCaseOutcome, IdempotencyRecord, NewCase } from '../ports/case-store.js';
+import type { CaseChange, CaseStore, CaseUpdateOutcome, CreateCaseOutcome, IdempotencyRecord, NewCase, Receipt } from '../ports/case-store.js';
 
 /** gRPC's ALREADY_EXISTS: what `create()` fails with when the document is there. */
 const ALREADY_EXISTS = 6;
@@ -80,22 +80,26 @@ export class FirestoreCaseStore implements CaseStore {
     return { created: false, existing: { caseId, fingerprint } };
   }
 
-  async updateCase(caseId: string, decide: (current: Case) => CaseChange | null): Promise<CaseUpdateOutcome> {
+  async updateCase(caseId: string, decide: (current: Case) => CaseChange | null, options: { receipt?: Receipt } = {}): Promise<CaseUpdateOutcome> {
     const ref = this.caseRef(caseId);
+    const receiptRef = options.receipt ? this.db.collection('receipts').doc(options.receipt.id) : undefined;
     return this.db.runTransaction(async (tx) => {
-      const snap = await tx.get(ref);
-      this.counts.reads += 1;
-      if (!snap.exists) return { found: false };
+      // One round trip for both: the case and, when asked, the receipt of an earlier identical request.
+      const [snap, receipt] = receiptRef ? await tx.getAll(ref, receiptRef) : [await tx.get(ref)];
+      this.counts.reads += receiptRef ? 2 : 1;
+      if (!snap?.exists) return { found: false };
       const current = Case.parse(snap.data());
+      if (receipt?.exists) return { found: true, changed: false, case: current, duplicate: true };
       const change = decide(current);
       if (!change) return { found: true, changed: false, case: current };
       const next = Case.parse({ ...current, ...change.patch });
       if (next.version <= current.version) throw new Error('a case change must raise the version');
       tx.update(ref, change.patch);
       change.events.forEach((event, index) => tx.create(ref.collection('events').doc(eventId(next.version, index)), event));
+      if (receiptRef && options.receipt) tx.create(receiptRef, { ...options.receipt.data, caseId, appliedAt: next.updatedAt });
       // Counted here, before the commit: a transaction that retries counts each attempt, as Firestore bills it.
       this.counts.commits += 1;
-      this.counts.writes += 1 + change.events.length;
+      this.counts.writes += 1 + change.events.length + (receiptRef ? 1 : 0);
       return { found: true, changed: true, case: next };
     });
   }

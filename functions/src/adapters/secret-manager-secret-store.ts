@@ -1,19 +1,16 @@
 import { z } from 'zod';
 import type { Clock } from '../ports/clock.js';
 import type { SecretStore } from '../ports/secret-store.js';
+import { MetadataAccessToken } from './metadata-access-token.js';
 import { WEBHOOK_SECRET_PATTERN } from './standard-webhooks.js';
 
 /** The `fetch` this store calls; injected in tests to stand in for Google's HTTP APIs. */
 export type Fetch = typeof globalThis.fetch;
 
-const METADATA_TOKEN_URL = 'http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token';
 const SECRET_MANAGER_API = 'https://secretmanager.googleapis.com/v1';
-/** A token is dropped this long before the metadata server says it expires. */
-const TOKEN_REFRESH_MARGIN_MS = 60_000;
 /** Secret IDs allow letters, digits, `-` and `_`; any other partner id cannot have a secret. */
 const PARTNER_ID_PATTERN = /^[A-Za-z0-9_-]{1,200}$/;
 
-const TokenResponse = z.object({ access_token: z.string().min(1), expires_in: z.number().nonnegative() });
 const AccessResponse = z.object({ payload: z.object({ data: z.string() }) });
 
 interface Cached<T> {
@@ -42,7 +39,7 @@ export class SecretManagerSecretStore implements SecretStore {
   private readonly fetch: Fetch;
   private readonly timeoutMs: number;
   private readonly secrets = new Map<string, Cached<string[]>>();
-  private token: Cached<string> | undefined;
+  private readonly token: MetadataAccessToken;
 
   constructor(
     private readonly options: {
@@ -57,6 +54,7 @@ export class SecretManagerSecretStore implements SecretStore {
   ) {
     this.fetch = options.fetch ?? globalThis.fetch;
     this.timeoutMs = options.requestTimeoutMs ?? 5_000;
+    this.token = new MetadataAccessToken(options.clock, this.fetch, this.timeoutMs);
   }
 
   partnerWebhookSecrets(partnerId: string): Promise<string[]> {
@@ -71,7 +69,7 @@ export class SecretManagerSecretStore implements SecretStore {
     let response = await this.get(url, { authorization: `Bearer ${await this.accessToken()}` });
     if (response.status === 401) {
       // The token was revoked or expired early: one retry with a fresh one.
-      this.token = undefined;
+      this.token.invalidate();
       response = await this.get(url, { authorization: `Bearer ${await this.accessToken()}` });
     }
     if (response.status === 404) return [];
@@ -89,25 +87,7 @@ export class SecretManagerSecretStore implements SecretStore {
   }
 
   private accessToken(): Promise<string> {
-    const now = this.options.clock.now().getTime();
-    if (this.token && this.token.expiresAt > now) return this.token.value;
-    const entry: Cached<string> = { value: Promise.resolve(''), expiresAt: Number.POSITIVE_INFINITY };
-    entry.value = (async () => {
-      const response = await this.get(METADATA_TOKEN_URL, { 'metadata-flavor': 'Google' });
-      if (!response.ok) {
-        throw new Error(`The metadata server gave no access token (HTTP ${response.status}): ${await excerpt(response)}`);
-      }
-      const token = TokenResponse.safeParse(await response.json());
-      if (!token.success) throw new Error('The metadata server answered without access_token and expires_in.');
-      entry.expiresAt = this.options.clock.now().getTime() + token.data.expires_in * 1000 - TOKEN_REFRESH_MARGIN_MS;
-      return token.data.access_token;
-    })();
-    // Until the answer comes, concurrent callers share this request (expiresAt is infinite meanwhile).
-    this.token = entry;
-    entry.value.catch(() => {
-      if (this.token === entry) this.token = undefined;
-    });
-    return entry.value;
+    return this.token.get();
   }
 
   private cachedSecrets(partnerId: string): Promise<string[]> {

@@ -109,13 +109,28 @@ export const Sla = z.object({
 });
 export type Sla = z.infer<typeof Sla>;
 
+/** How an escalation's acknowledgement window ended. */
+export const EscalationOutcome = z.enum(['acknowledged', 'info_requested', 'declined', 'ladder_exhausted']);
+export type EscalationOutcome = z.infer<typeof EscalationOutcome>;
+
 export const Escalation = z.object({
+  /** Whoever claimed the escalation (one `escalate` delivery) starts its one workflow execution. */
+  claimId: z.string(),
+  claimedAt: IsoTime,
   executionId: z.string().nullable(),
+  /** Where a verified partner callback is forwarded while the workflow waits. */
+  callbackUrl: z.string().nullable(),
+  /** 0: the partner was asked; n: the n-th rung of the partner's escalation ladder was reached. */
   level: z.number().int().nonnegative(),
   ackDueAt: IsoTime.nullable(),
   partnerTicketId: z.string().nullable(),
   requestedAt: IsoTime,
+  acknowledgedAt: IsoTime.nullable(),
   lastPartnerUpdateAt: IsoTime.nullable(),
+  /** The last reminder sent to a partner that went quiet while engaged (follow-ups). */
+  lastNudgedAt: IsoTime.nullable(),
+  outcome: EscalationOutcome.nullable(),
+  endedAt: IsoTime.nullable(),
 });
 export type Escalation = z.infer<typeof Escalation>;
 

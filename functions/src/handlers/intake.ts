@@ -9,7 +9,8 @@ import type { EventBus } from '../ports/event-bus.js';
 import type { Logger } from '../ports/logger.js';
 import type { Registry } from '../ports/registry.js';
 import { traceFromHeader } from '../adapters/json-logger.js';
-import { errorBody, httpStatusFor, MAX_BODY_BYTES } from './http-errors.js';
+import { errorBody, httpStatusFor } from './http-errors.js';
+import { checkBody } from './http-body.js';
 import { renderConfirmation, renderIntakeForm } from './intake-page.js';
 
 export interface IntakeDeps {
@@ -149,20 +150,8 @@ const fingerprintOf = (submission: CaseSubmission): string =>
   createHash('sha256').update(JSON.stringify(submission)).digest('hex');
 
 function decodeBody(req: Request): Result<{ body: Record<string, unknown>; isForm: boolean }> {
-  const length = req.rawBody?.length ?? Number(req.get('content-length') ?? 0);
-  if (length > MAX_BODY_BYTES) {
-    return fail(domainError('payload_too_large', `A case may be at most ${MAX_BODY_BYTES / 1024} KiB; this one is ${Math.ceil(length / 1024)} KiB.`));
-  }
-  // req.is() answers with the matching type, or false/null: only a string is a match.
-  const isJson = typeof req.is('application/json') === 'string';
-  const isForm = typeof req.is('application/x-www-form-urlencoded') === 'string';
-  if (!isJson && !isForm) {
-    return fail(
-      domainError('unsupported_media_type', 'Send the case as application/json or as an HTML form (application/x-www-form-urlencoded).', {
-        details: { contentType: req.get('content-type') ?? null },
-      }),
-    );
-  }
+  const kind = checkBody(req, ['json', 'form']);
+  if (!kind.ok) return kind;
   const body: unknown = req.body;
   if (typeof body !== 'object' || body === null || Array.isArray(body) || Buffer.isBuffer(body)) {
     return fail(
@@ -171,7 +160,7 @@ function decodeBody(req: Request): Result<{ body: Record<string, unknown>; isFor
       }),
     );
   }
-  return ok({ body: body as Record<string, unknown>, isForm });
+  return ok({ body: body as Record<string, unknown>, isForm: kind.value === 'form' });
 }
 
 /** The header wins; the HTML form, which cannot set headers, sends it as a hidden field. */

@@ -25,7 +25,18 @@ export type CreateCaseOutcome =
 export type CaseUpdateOutcome =
   | { found: false }
   /** `changed` is false when the decision was "nothing to do" (already applied, or no longer due). */
-  | { found: true; changed: boolean; case: Case };
+  | { found: true; changed: boolean; case: Case; duplicate?: false }
+  /** The receipt was already there: this exact request was applied before. */
+  | { found: true; changed: false; case: Case; duplicate: true };
+
+/**
+ * A record that a request was applied (a partner's `webhook-id`), created in the same transaction as
+ * its change: a replay finds it and changes nothing.
+ */
+export interface Receipt {
+  id: string;
+  data: Record<string, unknown>;
+}
 
 /**
  * Cases, their timelines and the intake idempotency keys. Every change is a read-decide-write in
@@ -36,7 +47,7 @@ export interface CaseStore {
   getCase(caseId: string): Promise<Case | null>;
   /** One commit: the case, its first event and the idempotency record, all or nothing. */
   createCase(input: NewCase): Promise<CreateCaseOutcome>;
-  updateCase(caseId: string, decide: (current: Case) => CaseChange | null): Promise<CaseUpdateOutcome>;
+  updateCase(caseId: string, decide: (current: Case) => CaseChange | null, options?: { receipt?: Receipt }): Promise<CaseUpdateOutcome>;
   /** The timeline, oldest first. */
   timeline(caseId: string): Promise<TimelineEvent[]>;
 }

@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import type { Firestore } from '@google-cloud/firestore';
+import { PubSub } from '@google-cloud/pubsub';
+import { CloudWorkflowsStarter, HttpWorkflowCallbacks } from '../functions/src/adapters/cloud-workflows.js';
+import { DevSecretStore } from '../functions/src/adapters/dev-secret-store.js';
+import { createFirestore, FirestoreCaseStore } from '../functions/src/adapters/firestore-case-store.js';
+import { FirestoreRegistry } from '../functions/src/adapters/firestore-registry.js';
+import { PubSubEventBus } from '../functions/src/adapters/pubsub-event-bus.js';
+import { SignedWebhookSender } from '../functions/src/adapters/signed-webhook-sender.js';
+import type { Clock } from '../functions/src/ports/clock.js';
+import type { EventBus } from '../functions/src/ports/event-bus.js';
+import type { Logger } from '../functions/src/ports/logger.js';
+import type { WorkflowStarter } from '../functions/src/ports/workflow-starter.js';
+import type { Config } from '../functions/src/config.js';
+import type { FunctionDeps } from '../functions/src/register-functions.js';
+import { createLocalExecutionsClient } from './workflows-runner/client.js';
+
+/** The demo partners' development secrets (DESIGN.md: the default of TANDEM_DEV_SECRETS). */
+export const DEFAULT_DEV_SECRETS_FILE = join(import.meta.dirname, 'partner-secrets.json');
+
+/** Without a runner, starting an execution fails loudly: `escalate` throws and Pub/Sub redelivers. */
+const noWorkflowsRunner: WorkflowStarter = {
+  startEscalation: () => Promise.reject(new Error('no Workflows endpoint is configured (TANDEM_WORKFLOWS_ENDPOINT)')),
+};
+
+export interface StackDeps<C extends Clock, L extends Logger> {
+  deps: FunctionDeps & { store: FirestoreCaseStore; registry: FirestoreRegistry; clock: C; log: L };
+  db: Firestore;
+  pubsub: PubSub;
+  /** The real publisher, under whatever `wrapBus` put around it. */
+  realBus: PubSubEventBus;
+  close(): Promise<void>;
+}
+
+/**
+ * The adapters every function gets on the emulators: the local stack, the integration tests and the
+ * benchmarks all build them here, so they run the same wiring as each other. Production's wiring is
+ * functions/src/production-deps.ts.
+ */
+export function createStackDeps<C extends Clock, L extends Logger>(options: {
+  config: Config;
+  clock: C;
+  log: L;
+  /** Cache reference data this long; tests use 0 so what they seed is seen at once. */
+  registryTtlMs?: number;
+  wrapBus?: (real: PubSubEventBus) => EventBus;
+}): StackDeps<C, L> {
+  const { config, clock, log } = options;
+  const db = createFirestore(config.projectId);
+  const pubsub = new PubSub({ projectId: config.projectId });
+  const realBus = new PubSubEventBus(pubsub);
+  const secrets = new DevSecretStore(config.devSecretsFile ?? DEFAULT_DEV_SECRETS_FILE);
+  const workflowsClient = config.workflows.endpoint ? createLocalExecutionsClient(config.workflows.endpoint) : undefined;
+  const workflows = workflowsClient
+    ? new CloudWorkflowsStarter(
+        workflowsClient,
+        { projectId: config.projectId, location: config.workflows.location, name: config.workflows.workflowName },
+        config.workflows.escalationStepsUrl,
+      )
+    : noWorkflowsRunner;
+  return {
+    deps: {
+      config,
+      store: new FirestoreCaseStore(db),
+      registry: new FirestoreRegistry(db, clock, options.registryTtlMs ?? config.registryTtlMs),
+      bus: options.wrapBus ? options.wrapBus(realBus) : realBus,
+      clock,
+      log,
+      secrets,
+      notifier: new SignedWebhookSender(secrets, clock),
+      workflows,
+      workflowCallbacks: new HttpWorkflowCallbacks(),
+    },
+    db,
+    pubsub,
+    realBus,
+    close: async () => {
+      await db.terminate();
+      await realBus.close();
+      await workflowsClient?.close();
+    },
+  };
+}

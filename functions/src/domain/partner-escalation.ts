@@ -1,0 +1,306 @@
+import type { CaseChange, StatusMove } from './case-change.js';
+import { SYSTEM, type Actor, type Case, type Escalation, type Partner, type TimelineEvent } from './case-model.js';
+import { PIPELINE_STEP_TIMEOUT_MINUTES } from './case-intake.js';
+import { changeStatus } from './case-state-machine.js';
+import { domainError, fail, ok, type Result } from './result.js';
+import { addMinutes, partnerAckMinutes } from './sla-policy.js';
+
+/**
+ * The partner escalation as pure decisions. One `escalate` delivery claims the escalation and starts
+ * the one workflow execution; the workflow then calls back into Tandem (start, notify, ack-timeout,
+ * finish), and each call lands here. The workflow covers the acknowledgement window only: partner
+ * updates after that are applied by the callback function directly (DESIGN.md, "Workflows").
+ */
+
+/** A claim whose execution never reported back within this time may be taken over. */
+export const ESCALATION_CLAIM_LEASE_MINUTES = PIPELINE_STEP_TIMEOUT_MINUTES;
+
+/** What the workflow is told to do next. */
+export type WorkflowInstruction =
+  | { action: 'wait'; level: number; ackTimeoutSeconds: number; ackDueAt: string }
+  | { action: 'stop'; reason: string; status: Case['status'] };
+
+const bump = (current: Case, at: Date): Pick<Case, 'version' | 'updatedAt'> => ({ version: current.version + 1, updatedAt: at.toISOString() });
+const event = (type: string, at: Date, data: Record<string, unknown>, internal = true, actor: Actor = SYSTEM): TimelineEvent => ({
+  type,
+  at: at.toISOString(),
+  actor,
+  data,
+  internal,
+});
+
+/**
+ * Claims the escalation for one delivery of `escalation-requested`. `null` when there is nothing to
+ * claim: not a triaged collaborative case, or already claimed (an execution recorded, or a claim
+ * whose lease still runs). A claim left by a delivery that crashed before starting the execution
+ * can be taken over once its lease has passed.
+ */
+export function claimEscalation(current: Case, claimId: string, at: Date): CaseChange | null {
+  if (current.status !== 'triaged' || current.approach !== 'collaborative' || !current.partnerId) return null;
+  const held = current.escalation;
+  if (held && (held.executionId || addMinutes(new Date(held.claimedAt), ESCALATION_CLAIM_LEASE_MINUTES) > at)) return null;
+  const now = at.toISOString();
+  const escalation: Escalation = {
+    claimId,
+    claimedAt: now,
+    executionId: null,
+    callbackUrl: null,
+    level: 0,
+    ackDueAt: null,
+    partnerTicketId: null,
+    requestedAt: held?.requestedAt ?? now,
+    acknowledgedAt: null,
+    lastPartnerUpdateAt: null,
+    lastNudgedAt: null,
+    outcome: null,
+    endedAt: null,
+  };
+  return {
+    patch: { escalation, nextActionAt: addMinutes(at, ESCALATION_CLAIM_LEASE_MINUTES).toISOString(), ...bump(current, at) },
+    events: [event('escalation_requested', at, { partnerId: current.partnerId, takeover: held ? held.claimId : undefined })],
+  };
+}
+
+/** Undoes a claim whose execution could not be started, so the redelivery can claim again at once. */
+export function releaseClaim(current: Case, claimId: string, at: Date): CaseChange | null {
+  if (current.escalation?.claimId !== claimId || current.escalation.executionId) return null;
+  return { patch: { escalation: null, ...bump(current, at) }, events: [] };
+}
+
+/** Records the execution that a claim started. `null` if the claim was taken over meanwhile. */
+export function recordExecution(current: Case, claimId: string, executionId: string, at: Date): CaseChange | null {
+  const held = current.escalation;
+  if (held?.claimId !== claimId || held.executionId === executionId) return null;
+  if (held.executionId) return null;
+  return {
+    patch: { escalation: { ...held, executionId }, ...bump(current, at) },
+    events: [event('escalation_workflow_started', at, { executionId })],
+  };
+}
+
+const ackTimeoutSeconds = (ackDueAt: string, at: Date) => Math.max(0, Math.ceil((Date.parse(ackDueAt) - at.getTime()) / 1000));
+
+export interface StepDecision {
+  change: CaseChange | null;
+  moves: StatusMove[];
+  instruction: WorkflowInstruction;
+}
+
+/**
+ * The workflow's first call: the case goes to `awaiting_partner` and the acknowledgement clock
+ * starts. Idempotent for the same execution (a retried call gets the same deadline back); an
+ * execution whose claim was taken over is told to stop.
+ */
+export function beginAwaitingPartner(
+  current: Case,
+  request: { claimId: string; executionId: string; callbackUrl: string },
+  partner: Pick<Partner, 'ackTargetsMinutes'>,
+  at: Date,
+): Result<StepDecision> {
+  const held = current.escalation;
+  if (!held || held.claimId !== request.claimId || (held.executionId && held.executionId !== request.executionId)) {
+    return ok({ change: null, moves: [], instruction: { action: 'stop', reason: 'superseded', status: current.status } });
+  }
+  if (current.status === 'awaiting_partner' && held.ackDueAt) {
+    return ok({ change: null, moves: [], instruction: wait(held.level, held.ackDueAt, at) });
+  }
+  if (current.status !== 'triaged') {
+    return ok({ change: null, moves: [], instruction: { action: 'stop', reason: `case is ${current.status}`, status: current.status } });
+  }
+  const ackDueAt = addMinutes(at, partnerAckMinutes(current.priority, partner.ackTargetsMinutes)).toISOString();
+  const moved = changeStatus(current, 'awaiting_partner', { at, actor: SYSTEM, reason: 'escalated_to_partner', data: { partnerId: current.partnerId, ackDueAt } });
+  if (!moved.ok) return moved;
+  const escalation: Escalation = { ...held, executionId: request.executionId, callbackUrl: request.callbackUrl, level: 0, ackDueAt };
+  return ok({
+    change: { patch: { ...moved.value.patch, escalation, nextActionAt: ackDueAt }, events: [moved.value.event] },
+    moves: [{ from: current.status, to: 'awaiting_partner' }],
+    instruction: wait(0, ackDueAt, at),
+  });
+}
+
+const wait = (level: number, ackDueAt: string, at: Date): WorkflowInstruction => ({ action: 'wait', level, ackDueAt, ackTimeoutSeconds: ackTimeoutSeconds(ackDueAt, at) });
+
+/** The outbound webhook body of DESIGN.md, for the partner at the case's current level. */
+export function partnerWebhookBody(
+  current: Case,
+  caseId: string,
+  orgName: string,
+  callbackUrl: string,
+): Record<string, unknown> {
+  const level = current.escalation?.level ?? 0;
+  return {
+    type: level === 0 ? 'collaboration.requested' : 'collaboration.escalated',
+    caseRef: caseId,
+    level,
+    priority: current.priority,
+    summary: current.subject,
+    product: current.product,
+    customer: { org: orgName, contactName: current.contact.name },
+    respondBy: current.escalation?.ackDueAt ?? null,
+    callbackUrl,
+  };
+}
+
+/** Records a delivered (or refused) notification on the timeline. */
+export function recordNotification(current: Case, delivery: { level: number; webhookId: string; status: number; delivered: boolean }, at: Date): CaseChange {
+  return {
+    patch: bump(current, at),
+    events: [event(delivery.delivered ? 'partner_notified' : 'partner_notification_refused', at, delivery)],
+  };
+}
+
+/**
+ * The acknowledgement window for `level` passed with no answer: climb one rung of the ladder, or,
+ * when the ladder is exhausted, handle the case in house and tell the customer. A stale call (the
+ * partner answered meanwhile, or another call already climbed) changes nothing and stops the workflow.
+ */
+export function ackWindowPassed(current: Case, level: number, partner: Pick<Partner, 'ackTargetsMinutes' | 'escalationLadder'>, at: Date): Result<StepDecision> {
+  const held = current.escalation;
+  if (current.status !== 'awaiting_partner' || !held) {
+    return ok({ change: null, moves: [], instruction: { action: 'stop', reason: `case is ${current.status}`, status: current.status } });
+  }
+  if (held.level !== level) {
+    return ok({ change: null, moves: [], instruction: held.level > level && held.ackDueAt ? wait(held.level, held.ackDueAt, at) : { action: 'stop', reason: 'stale', status: current.status } });
+  }
+  if (level < partner.escalationLadder.length) {
+    const next = level + 1;
+    const contact = partner.escalationLadder[level];
+    const ackDueAt = addMinutes(at, partnerAckMinutes(current.priority, partner.ackTargetsMinutes)).toISOString();
+    return ok({
+      change: {
+        patch: { escalation: { ...held, level: next, ackDueAt }, nextActionAt: ackDueAt, ...bump(current, at) },
+        events: [event('escalation_level_raised', at, { level: next, contact, ackDueAt }, false)],
+      },
+      moves: [],
+      instruction: wait(next, ackDueAt, at),
+    });
+  }
+  const moved = changeStatus(current, 'in_progress', {
+    at,
+    actor: SYSTEM,
+    reason: 'partner_unresponsive',
+    data: { partnerId: current.partnerId, levelsTried: level + 1 },
+  });
+  if (!moved.ok) return moved;
+  const now = at.toISOString();
+  return ok({
+    change: {
+      patch: { ...moved.value.patch, escalation: { ...held, outcome: 'ladder_exhausted', endedAt: now, ackDueAt: null } },
+      events: [
+        moved.value.event,
+        event(
+          'customer_notified',
+          at,
+          { message: 'The technology partner has not responded yet; our engineers are continuing to work on your case directly.', reason: 'partner_unresponsive' },
+          false,
+        ),
+      ],
+    },
+    moves: [{ from: 'awaiting_partner', to: 'in_progress' }],
+    instruction: { action: 'stop', reason: 'ladder_exhausted', status: 'in_progress' },
+  });
+}
+
+export const PARTNER_EVENT_TYPES = [
+  'collaboration.acknowledged',
+  'collaboration.info_requested',
+  'collaboration.updated',
+  'collaboration.resolved',
+  'collaboration.declined',
+] as const;
+export type PartnerEventType = (typeof PARTNER_EVENT_TYPES)[number];
+
+export interface PartnerEvent {
+  type: PartnerEventType;
+  partnerTicketId?: string;
+  message?: string;
+  occurredAt: string;
+  webhookId: string;
+}
+
+export interface CallbackDecision {
+  change: CaseChange;
+  moves: StatusMove[];
+  /** The escalation workflow is waiting for this answer and must be resumed. */
+  resumesWorkflow: boolean;
+}
+
+/**
+ * What a verified partner callback does to the case. Acknowledging (or asking for information,
+ * which implies it) ends the acknowledgement window; declining hands the case back to Customer
+ * Care with the partner's reason on the timeline; updates and resolutions need an engaged partner.
+ */
+export function applyPartnerEvent(current: Case, partnerId: string, partnerEvent: PartnerEvent, at: Date): Result<CallbackDecision> {
+  const held = current.escalation;
+  if (!held) return fail(domainError('unknown_case', 'No such case is escalated to this partner.'));
+  const actor: Actor = { kind: 'partner', id: partnerId };
+  const now = at.toISOString();
+  const escalation: Escalation = {
+    ...held,
+    lastPartnerUpdateAt: now,
+    partnerTicketId: partnerEvent.partnerTicketId ?? held.partnerTicketId,
+  };
+  const details = { message: partnerEvent.message, partnerTicketId: partnerEvent.partnerTicketId, occurredAt: partnerEvent.occurredAt, webhookId: partnerEvent.webhookId };
+  const waiting = current.status === 'awaiting_partner';
+  const endWindow = (outcome: Escalation['outcome']): Partial<Escalation> =>
+    waiting ? { outcome, endedAt: now, ackDueAt: null, acknowledgedAt: outcome === 'declined' ? null : now } : {};
+
+  const path = transitionsFor(partnerEvent.type, current.status);
+  if (!path) {
+    return fail(
+      domainError('invalid_transition', `A ${partnerEvent.type} callback does not apply to a case that is ${current.status}.`, {
+        details: { status: current.status },
+      }),
+    );
+  }
+  let working = current;
+  const events: TimelineEvent[] = [];
+  const moves: StatusMove[] = [];
+  let patch: CaseChange['patch'] = bump(current, at);
+  for (const to of path) {
+    const moved = changeStatus(working, to, { at, actor, reason: REASONS[partnerEvent.type], data: details });
+    if (!moved.ok) return moved;
+    moves.push({ from: working.status, to });
+    events.push(moved.value.event);
+    patch = { ...patch, ...moved.value.patch };
+    working = { ...working, ...moved.value.patch };
+  }
+  if (path.length === 0) events.push(event('partner_updated', at, details, false, actor));
+  const outcome = partnerEvent.type === 'collaboration.declined' ? 'declined' : partnerEvent.type === 'collaboration.info_requested' ? 'info_requested' : 'acknowledged';
+  patch = {
+    ...patch,
+    version: current.version + 1,
+    escalation: { ...escalation, ...endWindow(outcome) },
+    // While the partner works, the follow-up tick nudges it after a quiet day (issue: follow-ups).
+    ...(working.status === 'partner_engaged' ? { nextActionAt: addMinutes(at, PARTNER_QUIET_NUDGE_MINUTES).toISOString() } : {}),
+  };
+  return ok({ change: { patch, events }, moves, resumesWorkflow: waiting && path.length > 0 });
+}
+
+/** A partner engaged on a case that has said nothing for this long gets a reminder. */
+export const PARTNER_QUIET_NUDGE_MINUTES = 24 * 60;
+
+const REASONS: Record<PartnerEventType, string> = {
+  'collaboration.acknowledged': 'partner_acknowledged',
+  'collaboration.info_requested': 'partner_requested_information',
+  'collaboration.updated': 'partner_updated',
+  'collaboration.resolved': 'partner_resolved',
+  'collaboration.declined': 'partner_declined',
+};
+
+/** The statuses a partner event moves the case through; `[]` records it without a move; `null` refuses it. */
+function transitionsFor(type: PartnerEventType, status: Case['status']): Case['status'][] | null {
+  switch (type) {
+    case 'collaboration.acknowledged':
+      return status === 'awaiting_partner' ? ['partner_engaged'] : null;
+    case 'collaboration.info_requested':
+      if (status === 'awaiting_partner') return ['partner_engaged', 'awaiting_customer'];
+      return status === 'partner_engaged' ? ['awaiting_customer'] : null;
+    case 'collaboration.updated':
+      return status === 'partner_engaged' || status === 'awaiting_customer' ? [] : null;
+    case 'collaboration.resolved':
+      return status === 'partner_engaged' ? ['resolved'] : null;
+    case 'collaboration.declined':
+      return status === 'awaiting_partner' || status === 'partner_engaged' ? ['in_progress'] : null;
+  }
+}

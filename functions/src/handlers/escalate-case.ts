@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import type { CloudEventFunction } from '@google-cloud/functions-framework';
+import { claimEscalation, recordExecution, releaseClaim } from '../domain/partner-escalation.js';
+import type { WorkflowStarter } from '../ports/workflow-starter.js';
+import { pubsubStep } from './pubsub-step.js';
+import type { StepDeps } from './step-deps.js';
+
+export interface EscalateDeps extends StepDeps {
+  workflows: WorkflowStarter;
+}
+
+/**
+ * `escalation-requested` → one `partner-escalation` execution per escalation. A transaction claims
+ * the escalation first, so of two concurrent deliveries only one starts an execution; the other
+ * (and any redelivery) finds the claim and stops. If the start fails, the claim is released and the
+ * error thrown, so Pub/Sub redelivers and the next delivery claims again.
+ */
+export function escalateHandler(deps: EscalateDeps): CloudEventFunction {
+  return pubsubStep('escalate', deps.log, async ({ caseId }) => {
+    const claimId = randomUUID();
+    const claimed = await deps.store.updateCase(caseId, (current) => claimEscalation(current, claimId, deps.clock.now()));
+    if (!claimed.found) return { kind: 'unknown_case' };
+    if (!claimed.changed) {
+      const held = claimed.case.escalation;
+      if (held?.executionId) return { kind: 'already_applied' };
+      if (held) return { kind: 'skipped', reason: 'another delivery holds the claim and is starting the execution' };
+      return { kind: 'skipped', reason: `the case is ${claimed.case.status} (${claimed.case.approach ?? 'unclassified'})` };
+    }
+    let executionName: string;
+    try {
+      ({ executionName } = await deps.workflows.startEscalation({ caseId, claimId, partnerId: claimed.case.partnerId! }));
+    } catch (error) {
+      await deps.store.updateCase(caseId, (current) => releaseClaim(current, claimId, deps.clock.now()));
+      throw error;
+    }
+    // The execution knows itself by the last segment (GOOGLE_CLOUD_WORKFLOW_EXECUTION_ID); so does the case.
+    const executionId = executionName.split('/').at(-1) ?? executionName;
+    await deps.store.updateCase(caseId, (current) => recordExecution(current, claimId, executionId, deps.clock.now()));
+    return { kind: 'applied', detail: { executionName, partnerId: claimed.case.partnerId } };
+  });
+}

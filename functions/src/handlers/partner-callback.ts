@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+import type { HttpFunction, Request } from '@google-cloud/functions-framework';
+import { z } from 'zod';
+import { applyPartnerEvent, PARTNER_EVENT_TYPES, type CallbackDecision } from '../domain/partner-escalation.js';
+import { IsoTime } from '../domain/case-model.js';
+import { domainError, type DomainError } from '../domain/result.js';
+import { toFieldIssues } from '../domain/zod-issues.js';
+import type { Logger } from '../ports/logger.js';
+import type { SecretStore } from '../ports/secret-store.js';
+import type { WorkflowCallbacks } from '../ports/workflow-starter.js';
+import { verifyWebhook } from '../adapters/standard-webhooks.js';
+import { checkBody } from './http-body.js';
+import { sendError } from './http-errors.js';
+import { publishCaseUpdated, type StepDeps } from './step-deps.js';
+
+export interface PartnerCallbackDeps extends StepDeps {
+  secrets: SecretStore;
+  workflowCallbacks: WorkflowCallbacks;
+  /** Attempts and first delay for handing the event to a workflow that has not reached its wait yet. */
+  forwardRetry?: { attempts: number; initialDelayMs: number };
+}
+
+const CallbackBody = z.object({
+  type: z.enum(PARTNER_EVENT_TYPES),
+  caseRef: z.string().min(1).max(128),
+  partnerTicketId: z.string().min(1).max(200).optional(),
+  message: z.string().max(10_000).optional(),
+  occurredAt: IsoTime,
+});
+
+const unknownCase = (): DomainError => domainError('unknown_case', 'No such case is escalated to this partner.');
+
+/**
+ * `POST /partners/{partnerId}/callbacks`: a partner's answer about an escalated case.
+ *
+ * Order matters: size and type, then the signature on the raw bytes (constant time, every secret of
+ * the partner), and only then is the body parsed. The state change, the `webhook-id` receipt (replay
+ * protection) and the timeline event commit in one transaction; then `case-updated` is published
+ * and, while the escalation workflow waits for this answer, the event is forwarded to it.
+ */
+export function partnerCallbackHandler(deps: PartnerCallbackDeps): HttpFunction {
+  const retry = deps.forwardRetry ?? { attempts: 6, initialDelayMs: 100 };
+  return async (req, res) => {
+    const match = /^\/partners\/([^/]+)\/callbacks\/?$/.exec(req.path);
+    if (!match?.[1]) return sendError(res, domainError('not_found', `Nothing here: ${req.method} ${req.path}`));
+    if (req.method !== 'POST') {
+      res.set('Allow', 'POST');
+      return sendError(res, domainError('method_not_allowed', 'Partner callbacks are POSTed.'));
+    }
+    const partnerId = decodeURIComponent(match[1]);
+    const kind = checkBody(req, ['json']);
+    if (!kind.ok) return sendError(res, kind.error);
+
+    const [partner, secrets] = await Promise.all([deps.registry.partner(partnerId), deps.secrets.partnerWebhookSecrets(partnerId)]);
+    // An unknown partner learns nothing more than a wrong case would tell it.
+    if (!partner || secrets.length === 0) return sendError(res, unknownCase());
+
+    const verified = verifyWebhook({ rawBody: rawBodyOf(req), headers: webhookHeadersOf(req), secrets, now: deps.clock.now() });
+    const log = deps.log.with({ step: 'partnerCallback', partnerId });
+    if (!verified.ok) {
+      log.warn('partner callback refused: bad signature', { reason: verified.error.details?.reason });
+      return sendError(res, verified.error);
+    }
+
+    const parsed = CallbackBody.safeParse(parseJson(rawBodyOf(req)));
+    if (!parsed.success) {
+      return sendError(res, domainError('invalid_request', 'The callback body has problems.', { issues: toFieldIssues(parsed.error) }));
+    }
+    const { caseRef: caseId, ...event } = parsed.data;
+    const webhookId = verified.value.webhookId;
+    const at = deps.clock.now();
+    let decision: { ok: true; value: CallbackDecision } | { ok: false; error: DomainError } | undefined;
+    const result = await deps.store.updateCase(
+      caseId,
+      (current) => {
+        if (current.partnerId !== partnerId || !current.escalation) {
+          decision = { ok: false, error: unknownCase() };
+          return null;
+        }
+        decision = applyPartnerEvent(current, partnerId, { ...event, webhookId }, at);
+        return decision.ok ? decision.value.change : null;
+      },
+      { receipt: { id: receiptId(partnerId, webhookId), data: { partnerId, webhookId, type: event.type } } },
+    );
+    const caseLog = log.with({ caseId, webhookId, type: event.type });
+    if (!result.found) return sendError(res, unknownCase());
+    if (result.duplicate) {
+      caseLog.info('partner callback replayed; already applied');
+      res.status(200).json({ status: result.case.status, duplicate: true });
+      return;
+    }
+    if (!decision) throw new Error('no decision was made');
+    if (!decision.ok) {
+      caseLog.warn('partner callback refused', { code: decision.error.code });
+      return sendError(res, decision.error);
+    }
+    const { moves, resumesWorkflow } = decision.value;
+    await Promise.all(moves.map((m, i) => publishCaseUpdated(deps.bus, { status: m.to, version: result.case.version - (moves.length - 1 - i) }, caseId, undefined, m.from)));
+    const callbackUrl = result.case.escalation?.callbackUrl;
+    if (resumesWorkflow && callbackUrl) await forwardToWorkflow(deps.workflowCallbacks, callbackUrl, { ...event, caseRef: caseId, webhookId }, retry, caseLog);
+    caseLog.info('partner callback applied', { status: result.case.status });
+    res.status(202).json({ status: result.case.status });
+  };
+}
+
+/**
+ * The workflow creates its callback before notifying the partner but may not be waiting yet when a
+ * quick partner answers; the service answers 404 then, so a few short retries. If it still is not
+ * waiting, the state change stands and the workflow's acknowledgement timeout finds the partner
+ * engaged and stops: nothing is lost, only the workflow ends later.
+ */
+async function forwardToWorkflow(
+  callbacks: WorkflowCallbacks,
+  callbackUrl: string,
+  body: Record<string, unknown>,
+  retry: { attempts: number; initialDelayMs: number },
+  log: Logger,
+): Promise<void> {
+  for (let attempt = 0; attempt < retry.attempts; attempt++) {
+    try {
+      if ((await callbacks.deliver(callbackUrl, body)).waiting) return;
+    } catch (error) {
+      log.warn('forwarding to the escalation workflow failed', { attempt, error });
+    }
+    await new Promise((r) => setTimeout(r, retry.initialDelayMs * 2 ** attempt));
+  }
+  log.warn('the escalation workflow was not waiting; its acknowledgement timeout will end it');
+}
+
+const receiptId = (partnerId: string, webhookId: string) => createHash('sha256').update(`partner-webhook\n${partnerId}\n${webhookId}`).digest('hex');
+
+/** The bytes as sent: the Functions Framework keeps them beside the parsed body. */
+const rawBodyOf = (req: Request): Buffer => req.rawBody ?? Buffer.alloc(0);
+
+const webhookHeadersOf = (req: Request) => ({
+  id: req.get('webhook-id'),
+  timestamp: req.get('webhook-timestamp'),
+  signature: req.get('webhook-signature'),
+});
+
+function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
