@@ -23,6 +23,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     startEmulator('pubsub', `127.0.0.1:${pubsubPort}`, { projectId }),
   ]);
   process.env.PUBSUB_EMULATOR_HOST = pubsub.hostPort;
+  process.env.METADATA_SERVER_DETECTION = 'none';
   const client = new PubSub({ projectId });
   await Promise.all(TOPICS.map((topic) => client.createTopic(topic)));
   await client.close();
