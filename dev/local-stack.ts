@@ -40,6 +40,7 @@ export interface LocalStackOptions {
 export interface LocalStack {
   url: string;
   workflowsUrl: string;
+  workflowsRunner: WorkflowsRunner;
   config: Config;
   clock: ControllableClock;
   store: FirestoreCaseStore;
@@ -114,7 +115,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const partners = new PartnerSimulator({ clock, secrets: stack.deps.secrets, log: stack.deps.log }, options.partnerBehaviours);
     router.handle(createRouter({ httpRoutes: HTTP_ROUTES, devRoutes: [clockRoute(clock), caseViewRoute(store), partners.route()] }));
-    return { url, workflowsUrl: workflowsRunner.url, config, clock, store, partners, emulators: { firestore, pubsub }, seeded, stop: stopAll };
+    return { url, workflowsUrl: workflowsRunner.url, workflowsRunner, config, clock, store, partners, emulators: { firestore, pubsub }, seeded, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

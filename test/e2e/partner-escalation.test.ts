@@ -1,0 +1,195 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { ControllableClock } from '../../functions/src/adapters/clock.js';
+import type { Case, TimelineEvent } from '../../functions/src/domain/case-model.js';
+import { startLocalStack, type LocalStack } from '../../dev/local-stack.js';
+import { createLocalExecutionsClient } from '../../dev/workflows-runner/client.js';
+
+/**
+ * The whole local stack (emulators, every function behind the router, the Workflows runner running
+ * workflows/partner-escalation.workflows.yaml, the partner simulator), with the clock frozen and
+ * advanced by the test instead of waiting.
+ */
+const PROJECT = 'demo-tandem-e2e';
+const START = new Date('2026-11-23T09:00:00.000Z');
+let stack: LocalStack;
+let clock: ControllableClock;
+
+beforeAll(async () => {
+  clock = new ControllableClock({ start: START, frozen: true });
+  stack = await startLocalStack({
+    firestoreHost: inject('firestoreHost'),
+    pubsubHost: inject('pubsubHost'),
+    port: 0,
+    workflowsPort: 0,
+    clock,
+    quiet: true,
+    env: { GOOGLE_CLOUD_PROJECT: PROJECT },
+  });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function submit(vendor: string, product: string, priority = 'P1'): Promise<string> {
+  const res = await fetch(`${stack.url}/cases`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      orgId: 'org-initech-premium', contact: { name: 'Ada', email: 'ada@initech.example' }, subject: `${product} is failing`,
+      description: 'Details.', product, vendor, priority, environment: 'production',
+    }),
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { caseId: string }).caseId;
+}
+
+async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const caseNow = async (caseId: string) => (await stack.store.getCase(caseId))!;
+const statusOf = (caseId: string, status: Case['status'], extra: (c: Case) => boolean = () => true) =>
+  until(`case ${caseId} to be ${status}`, async () => {
+    const c = await caseNow(caseId);
+    return c.status === status && extra(c) ? c : undefined;
+  });
+const timeline = (caseId: string) => stack.store.timeline(caseId);
+const summary = (events: TimelineEvent[]) => events.map((e) => (e.type === 'status_changed' ? `→${String(e.data.to)}` : e.type));
+
+/** Moves the clock and then lets every execution settle on its next wait. */
+async function advanceMinutes(minutes: number): Promise<void> {
+  clock.advance(minutes * 60_000);
+  await stack.workflowsRunner.waitForIdle();
+}
+
+async function executionsFor(caseId: string) {
+  const client = createLocalExecutionsClient(stack.workflowsUrl);
+  try {
+    const [list] = await client.listExecutions({ parent: `projects/${PROJECT}/locations/us-central1/workflows/partner-escalation`, view: 'FULL' });
+    return list.filter((e) => (JSON.parse(e.argument ?? '{}') as { caseId?: string }).caseId === caseId);
+  } finally {
+    await client.close();
+  }
+}
+
+async function simulatedPartner(partnerId: string, behaviour: object): Promise<void> {
+  const res = await fetch(`${stack.url}/_dev/partner-simulator/${partnerId}`, { method: 'PUT', body: JSON.stringify(behaviour) });
+  expect(res.status).toBe(200);
+}
+
+describe('a collaborative case, end to end', () => {
+  it('is triaged, the partner notified, acknowledges, is engaged and resolves the case', async () => {
+    await simulatedPartner('netapp', { mode: 'acknowledge', afterMinutes: 10, resolveAfterMinutes: 120 });
+    const caseId = await submit('NetApp, Inc.', 'Cloud Volumes ONTAP');
+    const waiting = await statusOf(caseId, 'awaiting_partner', (c) => c.escalation?.executionId !== null);
+    expect(waiting.escalation).toMatchObject({ level: 0, ackDueAt: '2026-11-23T09:30:00.000Z' });
+    await until('the partner webhook', async () => ((await timeline(caseId)).some((e) => e.type === 'partner_notified') ? true : undefined));
+
+    await advanceMinutes(10);
+    const engaged = await statusOf(caseId, 'partner_engaged');
+    expect(engaged.escalation).toMatchObject({ outcome: 'acknowledged', partnerTicketId: expect.stringMatching(/^NETAPP-/) });
+    const [execution] = await until('the execution to end', async () => {
+      const list = await executionsFor(caseId);
+      return list.every((e) => e.state === 'SUCCEEDED') ? list : undefined;
+    });
+    expect(JSON.parse(execution!.result ?? '{}')).toMatchObject({ action: 'stop', reason: 'partner_answered', status: 'partner_engaged' });
+
+    await advanceMinutes(120);
+    await statusOf(caseId, 'resolved');
+    // Whether escalate or the workflow's first step records the execution first is a race; both are fine.
+    expect(summary(await timeline(caseId)).filter((t) => t !== 'escalation_workflow_started')).toEqual([
+      'case_received', 'case_classified', 'case_prioritized', '→triaged', 'escalation_requested', '→awaiting_partner', 'partner_notified',
+      '→partner_engaged', 'escalation_window_closed', '→resolved',
+    ]);
+    expect(await executionsFor(caseId)).toHaveLength(1);
+  });
+});
+
+describe('a partner that never answers', () => {
+  it('climbs each ladder level at its target, then hands the case to Customer Care and tells the customer; one execution', async () => {
+    await simulatedPartner('confluent', { mode: 'silent' });
+    const caseId = await submit('Confluent', 'Confluent Platform'); // P1: Confluent's target is 45 minutes; two ladder rungs
+    const waiting = await statusOf(caseId, 'awaiting_partner', (c) => c.escalation?.executionId !== null);
+    await stack.workflowsRunner.waitForIdle();
+    const began = Date.parse(waiting.statusChangedAt);
+
+    await advanceMinutes(44);
+    expect((await caseNow(caseId)).escalation?.level).toBe(0);
+    await advanceMinutes(1);
+    await until('level 1', async () => ((await caseNow(caseId)).escalation?.level === 1 ? true : undefined));
+    await stack.workflowsRunner.waitForIdle();
+    await advanceMinutes(45);
+    await until('level 2', async () => ((await caseNow(caseId)).escalation?.level === 2 ? true : undefined));
+    await stack.workflowsRunner.waitForIdle();
+    await advanceMinutes(45);
+    const fallback = await statusOf(caseId, 'in_progress');
+    expect(fallback.escalation).toMatchObject({ outcome: 'ladder_exhausted', level: 2 });
+
+    const events = await timeline(caseId);
+    const raised = events.filter((e) => e.type === 'escalation_level_raised');
+    expect(raised.map((e) => [e.data.level, (Date.parse(e.at) - began) / 60_000])).toEqual([[1, 45], [2, 90]]);
+    expect(events.filter((e) => e.type === 'partner_notified').map((e) => e.data.level)).toEqual([0, 1, 2]);
+    const toInProgress = events.find((e) => e.type === 'status_changed' && e.data.to === 'in_progress');
+    expect(toInProgress?.data).toMatchObject({ reason: 'partner_unresponsive' });
+    expect((Date.parse(toInProgress!.at) - began) / 60_000).toBe(135);
+    expect(events.find((e) => e.type === 'customer_notified')).toMatchObject({ internal: false });
+    const executions = await until('the execution to end', async () => {
+      const list = await executionsFor(caseId);
+      return list.length === 1 && list[0]!.state === 'SUCCEEDED' ? list : undefined;
+    });
+    expect(JSON.parse(executions[0]!.result ?? '{}')).toMatchObject({ reason: 'ladder_exhausted' });
+  });
+});
+
+describe('a partner that declines', () => {
+  it('sends the case back to in_progress with the partner’s reason on the timeline', async () => {
+    await simulatedPartner('elastic', { mode: 'decline', afterMinutes: 5, reason: 'Self-managed build outside our support matrix.' });
+    const caseId = await submit('Elastic N.V.', 'Elastic Cloud');
+    await statusOf(caseId, 'awaiting_partner', (c) => c.escalation?.executionId !== null);
+    await stack.workflowsRunner.waitForIdle();
+    await advanceMinutes(5);
+    const back = await statusOf(caseId, 'in_progress');
+    expect(back.escalation?.outcome).toBe('declined');
+    const declined = (await timeline(caseId)).find((e) => e.type === 'status_changed' && e.data.to === 'in_progress');
+    expect(declined).toMatchObject({ actor: { kind: 'partner', id: 'elastic' }, data: { reason: 'partner_declined', message: 'Self-managed build outside our support matrix.' } });
+  });
+});
+
+describe('at-least-once escalation', () => {
+  it('more escalation-requested deliveries, also concurrent ones, start no second execution', async () => {
+    await simulatedPartner('sap', { mode: 'silent' });
+    const caseId = await submit('SAP SE', 'SAP HANA');
+    await statusOf(caseId, 'awaiting_partner', (c) => c.escalation?.executionId !== null);
+    const { PubSub } = await import('@google-cloud/pubsub');
+    const pubsub = new PubSub({ projectId: PROJECT });
+    const topic = pubsub.topic('escalation-requested');
+    await Promise.all([1, 2, 3].map(() => topic.publishMessage({ json: { caseId, partnerId: 'sap' }, attributes: { type: 'escalation.requested' } })));
+    await new Promise((r) => setTimeout(r, 1_500));
+    await pubsub.close();
+    expect(await executionsFor(caseId)).toHaveLength(1);
+  });
+
+  it('a partner that answers 503 is retried with backoff until the webhook is delivered', async () => {
+    await simulatedPartner('mongodb', { mode: 'flaky', failures: 2, afterMinutes: 60 });
+    const caseId = await submit('MongoDB', 'MongoDB Atlas');
+    await statusOf(caseId, 'awaiting_partner', (c) => c.escalation?.executionId !== null);
+    // The workflow's retry policy waits 2 s, then 4 s, on the stack's clock.
+    for (let i = 0; i < 10 && !(await timeline(caseId)).some((e) => e.type === 'partner_notified'); i++) {
+      await stack.workflowsRunner.waitForIdle();
+      clock.advance(2_000);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const notified = (await timeline(caseId)).filter((e) => e.type === 'partner_notified');
+    expect(notified).toHaveLength(1);
+    const received = await (await fetch(`${stack.url}/_dev/partner-simulator`)).json() as { received: Record<string, { webhookId: string; status: number }[]> };
+    const deliveries = received.received.mongodb!.filter((w) => w.webhookId === `${caseId}.level-0`);
+    expect(deliveries.map((d) => d.status)).toEqual([503, 503, 200]);
+  });
+});
