@@ -3,6 +3,7 @@
  * same run. Starts its own emulators on free ports. Not part of `npm test`: benchmarks report, tests assert.
  */
 import { startBenchEmulators } from './bench-stack.js';
+import { benchColdStart } from './cold-start.js';
 import { benchIntake } from './intake.js';
 import { benchPipeline } from './pipeline.js';
 import { benchWorkflowsRunner } from './workflows-runner.js';
@@ -13,6 +14,7 @@ const emulators = await startBenchEmulators(projectId);
 try {
   await benchIntake(projectId);
   await benchPipeline(projectId);
+  await benchColdStart(projectId);
   await benchWorkflowsRunner();
 } finally {
   await emulators.stop();

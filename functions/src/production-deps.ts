@@ -1,6 +1,7 @@
 import { ExecutionsClient } from '@google-cloud/workflows';
 import { SystemClock } from './adapters/clock.js';
 import { CloudWorkflowsStarter, HttpWorkflowCallbacks } from './adapters/cloud-workflows.js';
+import { DevSecretStore } from './adapters/dev-secret-store.js';
 import { createFirestore, FirestoreCaseStore } from './adapters/firestore-case-store.js';
 import { FirestoreRegistry } from './adapters/firestore-registry.js';
 import { JsonLogger } from './adapters/json-logger.js';
@@ -15,7 +16,10 @@ import type { FunctionDeps } from './register-functions.js';
 export function productionDeps(config: Config): FunctionDeps {
   const db = createFirestore(config.projectId);
   const clock = new SystemClock();
-  const secrets = new SecretManagerSecretStore({ projectId: config.projectId, clock, ttlMs: config.registryTtlMs });
+  // TANDEM_DEV_SECRETS is never set in a deployment (terraform/ does not set it): there, Secret Manager.
+  const secrets = config.devSecretsFile
+    ? new DevSecretStore(config.devSecretsFile)
+    : new SecretManagerSecretStore({ projectId: config.projectId, clock, ttlMs: config.registryTtlMs });
   const token = new MetadataAccessToken(clock);
   return {
     config,
