@@ -4,6 +4,7 @@ import { PubSub } from '@google-cloud/pubsub';
 import { CloudWorkflowsStarter, HttpWorkflowCallbacks } from '../functions/src/adapters/cloud-workflows.js';
 import { DevSecretStore } from '../functions/src/adapters/dev-secret-store.js';
 import { createFirestore, FirestoreCaseStore } from '../functions/src/adapters/firestore-case-store.js';
+import { nextActionAt } from '../functions/src/domain/followup-policy.js';
 import { FirestoreRegistry } from '../functions/src/adapters/firestore-registry.js';
 import { PubSubEventBus } from '../functions/src/adapters/pubsub-event-bus.js';
 import { SignedWebhookSender } from '../functions/src/adapters/signed-webhook-sender.js';
@@ -61,7 +62,7 @@ export function createStackDeps<C extends Clock, L extends Logger>(options: {
   return {
     deps: {
       config,
-      store: new FirestoreCaseStore(db),
+      store: new FirestoreCaseStore(db, { schedule: (c) => nextActionAt(c, config.followupPeriods) }),
       registry: new FirestoreRegistry(db, clock, options.registryTtlMs ?? config.registryTtlMs),
       bus: options.wrapBus ? options.wrapBus(realBus) : realBus,
       clock,

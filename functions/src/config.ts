@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_FOLLOWUP_PERIODS, FollowupPeriods, FollowupPeriodsOverride } from './domain/followup-policy.js';
 import { DEFAULT_FIRST_RESPONSE_MINUTES, SlaTable } from './domain/sla-policy.js';
 
 /**
@@ -16,6 +17,8 @@ const EnvSchema = z.object({
   TANDEM_DEV_SECRETS: z.string().optional(),
   /** Overrides the first-response table: JSON `{"premium": {"P1": 15, …}, …}`. */
   TANDEM_SLA_TABLE: z.string().optional(),
+  /** Overrides some follow-up periods, in minutes: JSON `{"customerReminderMinutes": 4320, …}`. */
+  TANDEM_FOLLOWUP_PERIODS: z.string().optional(),
   TANDEM_WORKFLOWS_LOCATION: z.string().min(1).default('us-central1'),
   TANDEM_WORKFLOW_NAME: z.string().min(1).default('partner-escalation'),
   /** The local Workflows runner (`http://127.0.0.1:8190`); unset in production, where the real API is used. */
@@ -33,6 +36,7 @@ export interface Config {
   port: number;
   devSecretsFile?: string;
   firstResponseMinutes: SlaTable;
+  followupPeriods: FollowupPeriods;
   workflows: { location: string; workflowName: string; endpoint?: string; escalationStepsUrl: string };
   registryTtlMs: number;
 }
@@ -56,6 +60,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.TANDEM_PORT,
     devSecretsFile: e.TANDEM_DEV_SECRETS,
     firstResponseMinutes: e.TANDEM_SLA_TABLE ? parseSlaTable(e.TANDEM_SLA_TABLE) : DEFAULT_FIRST_RESPONSE_MINUTES,
+    followupPeriods: e.TANDEM_FOLLOWUP_PERIODS ? parseFollowupPeriods(e.TANDEM_FOLLOWUP_PERIODS) : DEFAULT_FOLLOWUP_PERIODS,
     workflows: {
       location: e.TANDEM_WORKFLOWS_LOCATION,
       workflowName: e.TANDEM_WORKFLOW_NAME,
@@ -76,4 +81,19 @@ function parseSlaTable(json: string): SlaTable {
   const table = SlaTable.safeParse(raw);
   if (!table.success) throw new ConfigError(`TANDEM_SLA_TABLE: ${z.prettifyError(table.error)}`);
   return table.data;
+}
+
+/** Periods not named keep their defaults; the result is checked as a whole (the reminder before the closure). */
+function parseFollowupPeriods(json: string): FollowupPeriods {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    throw new ConfigError('TANDEM_FOLLOWUP_PERIODS is not valid JSON');
+  }
+  const override = FollowupPeriodsOverride.safeParse(raw);
+  if (!override.success) throw new ConfigError(`TANDEM_FOLLOWUP_PERIODS: ${z.prettifyError(override.error)}`);
+  const periods = FollowupPeriods.safeParse({ ...DEFAULT_FOLLOWUP_PERIODS, ...override.data });
+  if (!periods.success) throw new ConfigError(`TANDEM_FOLLOWUP_PERIODS: ${z.prettifyError(periods.error)}`);
+  return periods.data;
 }

@@ -3,6 +3,7 @@ import { SystemClock } from './adapters/clock.js';
 import { CloudWorkflowsStarter, HttpWorkflowCallbacks } from './adapters/cloud-workflows.js';
 import { DevSecretStore } from './adapters/dev-secret-store.js';
 import { createFirestore, FirestoreCaseStore } from './adapters/firestore-case-store.js';
+import { nextActionAt } from './domain/followup-policy.js';
 import { FirestoreRegistry } from './adapters/firestore-registry.js';
 import { JsonLogger } from './adapters/json-logger.js';
 import { MetadataAccessToken } from './adapters/metadata-access-token.js';
@@ -23,7 +24,7 @@ export function productionDeps(config: Config): FunctionDeps {
   const token = new MetadataAccessToken(clock);
   return {
     config,
-    store: new FirestoreCaseStore(db),
+    store: new FirestoreCaseStore(db, { schedule: (c) => nextActionAt(c, config.followupPeriods) }),
     registry: new FirestoreRegistry(db, clock, config.registryTtlMs),
     bus: PubSubEventBus.forProject(config.projectId),
     clock,

@@ -11,6 +11,7 @@ import type { Config } from './config.js';
 import { classifyHandler } from './handlers/classify-case.js';
 import { escalateHandler } from './handlers/escalate-case.js';
 import { escalationStepsHandler } from './handlers/escalation-steps.js';
+import { followupsHandler } from './handlers/followups.js';
 import { intakeHandler } from './handlers/intake.js';
 import { partnerCallbackHandler } from './handlers/partner-callback.js';
 import { prioritizeHandler } from './handlers/prioritize-case.js';
@@ -43,6 +44,7 @@ export const FUNCTION_TRIGGERS = {
   escalate: { kind: 'pubsub', topic: 'escalation-requested' },
   partnerCallback: { kind: 'http' },
   escalationSteps: { kind: 'http' },
+  followups: { kind: 'pubsub', topic: 'followup-tick' },
 } as const satisfies Record<string, { kind: 'http' } | { kind: 'pubsub'; topic: Topic }>;
 export type FunctionName = keyof typeof FUNCTION_TRIGGERS;
 
@@ -58,4 +60,5 @@ export function registerFunctions(deps: FunctionDeps): void {
   cloudEvent('escalate', escalateHandler(deps));
   http('partnerCallback', partnerCallbackHandler(deps));
   http('escalationSteps', escalationStepsHandler({ ...deps, publicUrl: deps.config.publicUrl }));
+  cloudEvent('followups', followupsHandler(deps));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CASE_STATUSES, type Case, type CaseStatus } from '../../functions/src/domain/case-model.js';
-import { changeStatus, TRANSITIONS } from '../../functions/src/domain/case-state-machine.js';
+import { changeStatus, FIRST_RESPONSE_STATUSES, TRANSITIONS } from '../../functions/src/domain/case-state-machine.js';
 
 const at = new Date('2026-11-23T10:00:00.000Z');
 const engineer = { kind: 'engineer', id: 'eng-1' } as const;
@@ -73,5 +73,40 @@ describe('case state machine', () => {
     if (!resumed.ok) throw new Error(resumed.error.message);
     expect(resumed.value.patch.sla).toMatchObject({ pausedSince: null, pausedMinutes: 90, firstResponseDueAt: '2026-11-23T12:30:00.000Z' });
     expect(resumed.value.patch.resumeStatus).toBeNull();
+  });
+});
+
+describe('the first response', () => {
+  /** Every allowed move from an open status, and whether reaching it is a response the customer hears. */
+  const RESPONSES: Record<CaseStatus, boolean> = {
+    received: false, triaged: false, awaiting_partner: false, in_progress: false, closed: false,
+    partner_engaged: true, awaiting_customer: true, resolved: true, referred_to_vendor: true,
+  };
+
+  it.each(ALLOWED)('%s → %s sets sla.firstRespondedAt exactly when the target status is a response', (from, to) => {
+    const result = changeStatus(caseIn(from, from === 'awaiting_customer' ? 'in_progress' : null), to, { at, actor: engineer, reason: 'test' });
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.patch.sla?.firstRespondedAt ?? null).toBe(RESPONSES[to] ? at.toISOString() : null);
+  });
+
+  it('FIRST_RESPONSE_STATUSES lists exactly those', () => {
+    expect([...FIRST_RESPONSE_STATUSES].sort()).toEqual(CASE_STATUSES.filter((s) => RESPONSES[s]).sort());
+  });
+
+  it('the first response is recorded once: a later response keeps the first time', () => {
+    const first = '2026-11-23T10:30:00.000Z';
+    const c = { ...caseIn('in_progress'), sla: { ...caseIn('in_progress').sla!, firstRespondedAt: first } };
+    const result = changeStatus(c, 'resolved', { at, actor: engineer, reason: 'fixed' });
+    expect(result.ok && result.value.patch.sla).toBeFalsy();
+  });
+
+  it('asking the customer is a response and pauses the clock, both in one change', () => {
+    const result = changeStatus(caseIn('in_progress'), 'awaiting_customer', { at, actor: engineer, reason: 'info_requested' });
+    expect(result.ok && result.value.patch.sla).toMatchObject({ firstRespondedAt: at.toISOString(), pausedSince: at.toISOString() });
+  });
+
+  it('a case without an SLA clock (not prioritized) gets none', () => {
+    const result = changeStatus({ ...caseIn('in_progress'), sla: null }, 'resolved', { at, actor: engineer, reason: 'fixed' });
+    expect(result.ok && result.value.patch.sla).toBeUndefined();
   });
 });

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import { Firestore, type DocumentReference } from '@google-cloud/firestore';
+import { FieldPath, Firestore, type DocumentReference } from '@google-cloud/firestore';
 import { Case, TimelineEvent } from '../domain/case-model.js';
-import type { CaseChange, CaseStore, CaseUpdateOutcome, CreateCaseOutcome, IdempotencyRecord, NewCase, Receipt } from '../ports/case-store.js';
+import type {
+  CaseChange, CaseStore, CaseUpdateOutcome, CreateCaseOutcome, DueCasesPage, DueCursor, IdempotencyRecord, NewCase, Receipt,
+} from '../ports/case-store.js';
 
 /** gRPC's ALREADY_EXISTS: what `create()` fails with when the document is there. */
 const ALREADY_EXISTS = 6;
@@ -33,10 +35,23 @@ export const eventId = (version: number, index: number): string =>
 const idempotencyDocId = (orgId: string, key: string): string =>
   createHash('sha256').update(`${orgId}\n${key}`).digest('hex');
 
+/** When the follow-up sweep should next look at a case (domain/followup-policy.ts `nextActionAt`). */
+export type ScheduleNextAction = (next: Case) => string | null;
+
 export class FirestoreCaseStore implements CaseStore {
   private readonly counts: FirestoreOps = { reads: 0, commits: 0, writes: 0 };
+  private readonly schedule: ScheduleNextAction | undefined;
 
-  constructor(private readonly db: Firestore) {}
+  /**
+   * With `schedule`, every create and change sets `nextActionAt` from the case as written, so the
+   * follow-up query stays right whichever step wrote the case (and with the configured periods).
+   */
+  constructor(
+    private readonly db: Firestore,
+    options: { schedule?: ScheduleNextAction } = {},
+  ) {
+    this.schedule = options.schedule;
+  }
 
   ops(): FirestoreOps {
     return { ...this.counts };
@@ -51,7 +66,7 @@ export class FirestoreCaseStore implements CaseStore {
   async createCase(input: NewCase): Promise<CreateCaseOutcome> {
     const batch = this.db.batch();
     const caseRef = this.caseRef(input.caseId);
-    batch.create(caseRef, input.case);
+    batch.create(caseRef, this.schedule ? { ...input.case, nextActionAt: this.schedule(input.case) } : input.case);
     batch.create(caseRef.collection('events').doc(eventId(input.case.version, 0)), input.firstEvent);
     let keyRef: DocumentReference | undefined;
     if (input.idempotency) {
@@ -92,9 +107,15 @@ export class FirestoreCaseStore implements CaseStore {
       if (receipt?.exists) return { found: true, changed: false, case: current, duplicate: true };
       const change = decide(current);
       if (!change) return { found: true, changed: false, case: current };
-      const next = Case.parse({ ...current, ...change.patch });
+      let patch = change.patch;
+      let next = Case.parse({ ...current, ...patch });
       if (next.version <= current.version) throw new Error('a case change must raise the version');
-      tx.update(ref, change.patch);
+      if (this.schedule) {
+        const nextActionAt = this.schedule(next);
+        patch = { ...patch, nextActionAt };
+        next = { ...next, nextActionAt };
+      }
+      tx.update(ref, patch);
       change.events.forEach((event, index) => tx.create(ref.collection('events').doc(eventId(next.version, index)), event));
       if (receiptRef && options.receipt) tx.create(receiptRef, { ...options.receipt.data, caseId, appliedAt: next.updatedAt });
       // Counted here, before the commit: a transaction that retries counts each attempt, as Firestore bills it.
@@ -102,6 +123,30 @@ export class FirestoreCaseStore implements CaseStore {
       this.counts.writes += 1 + change.events.length + (receiptRef ? 1 : 0);
       return { found: true, changed: true, case: next };
     });
+  }
+
+  /**
+   * `nextActionAt <= now`, ordered by it and then by document ID (the cursor's tie-break). A range and
+   * an order on one field are served by Firestore's automatic single-field index: no composite index.
+   */
+  async dueCases(now: Date, limit: number, startAfter?: DueCursor): Promise<DueCasesPage> {
+    let query = this.db
+      .collection('cases')
+      .where('nextActionAt', '<=', now.toISOString())
+      .orderBy('nextActionAt')
+      .orderBy(FieldPath.documentId())
+      .limit(limit);
+    if (startAfter) query = query.startAfter(startAfter.nextActionAt, startAfter.caseId);
+    const snap = await query.get();
+    // Firestore bills a query one read per document returned, and one when it returns none.
+    this.counts.reads += Math.max(1, snap.size);
+    const cases = snap.docs.map((doc) => {
+      const parsed = Case.safeParse(doc.data());
+      return parsed.success ? { caseId: doc.id, case: parsed.data } : { caseId: doc.id, case: null, problem: parsed.error.message };
+    });
+    const last = snap.docs.at(-1);
+    const lastAt: unknown = last?.get('nextActionAt');
+    return { cases, next: last && snap.size >= limit && typeof lastAt === 'string' ? { nextActionAt: lastAt, caseId: last.id } : null };
   }
 
   async timeline(caseId: string): Promise<TimelineEvent[]> {

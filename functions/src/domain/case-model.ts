@@ -156,6 +156,12 @@ export const Case = z.object({
   queue: z.string().nullable(),
   sla: Sla.nullable(),
   escalation: Escalation.nullable(),
+  /**
+   * When the customer was last reminded of a case awaiting their reply (follow-ups). A reminder
+   * before the case's latest move to `awaiting_customer` belongs to an earlier wait.
+   */
+  customerRemindedAt: IsoTime.nullable().optional(),
+  /** When the follow-up sweep next has something to do: always `nextActionAt()` of the case (followup-policy.ts). */
   nextActionAt: IsoTime.nullable(),
   statusChangedAt: IsoTime,
   createdAt: IsoTime,

@@ -20,6 +20,14 @@ export const TRANSITIONS: Readonly<Record<CaseStatus, readonly CaseStatus[]>> = 
 
 export const isOpen = (status: CaseStatus): boolean => status !== 'closed';
 
+/**
+ * Reaching one of these is a response the customer hears: a partner engaged on their case, a
+ * question for them, a resolution, or a referral to the vendor. The first time a case reaches one,
+ * `sla.firstRespondedAt` is set and the first-response clock stops (no warning or breach after it).
+ * Moving to `in_progress` is not one: routing does it before anyone has answered.
+ */
+export const FIRST_RESPONSE_STATUSES: readonly CaseStatus[] = ['partner_engaged', 'awaiting_customer', 'resolved', 'referred_to_vendor'];
+
 /** The statuses `current` may move to, given where an `awaiting_customer` case came from. */
 export function allowedTargets(current: CaseStatus, resumeStatus: CaseStatus | null): CaseStatus[] {
   const targets = new Set(TRANSITIONS[current]);
@@ -45,8 +53,8 @@ export interface StatusChange {
 
 /**
  * Decides whether `current` may move to `to` and, if so, what to write: the new status, the
- * clock bookkeeping (time in `awaiting_customer` pauses the SLA clock by moving its due time) and
- * the timeline event. Pure: the caller applies the patch in a transaction.
+ * clock bookkeeping (time in `awaiting_customer` pauses the SLA clock by moving its due time; the
+ * first response stops it, see {@link FIRST_RESPONSE_STATUSES}) and the timeline event. Pure: the caller applies the patch in a transaction.
  */
 export function changeStatus(current: Case, to: CaseStatus, ctx: StatusChangeContext): Result<StatusChange> {
   const from = current.status;
@@ -64,13 +72,16 @@ export function changeStatus(current: Case, to: CaseStatus, ctx: StatusChangeCon
     updatedAt: at,
     version: current.version + 1,
   };
+  let sla = current.sla;
   if (to === 'awaiting_customer') {
     patch.resumeStatus = from;
-    if (current.sla) patch.sla = pauseSla(current.sla, ctx.at);
+    if (sla) sla = pauseSla(sla, ctx.at);
   } else if (from === 'awaiting_customer') {
     patch.resumeStatus = null;
-    if (current.sla) patch.sla = resumeSla(current.sla, ctx.at);
+    if (sla) sla = resumeSla(sla, ctx.at);
   }
+  if (sla && !sla.firstRespondedAt && FIRST_RESPONSE_STATUSES.includes(to)) sla = { ...sla, firstRespondedAt: at };
+  if (sla !== current.sla) patch.sla = sla;
   if (to === 'closed') patch.nextActionAt = null;
   const event: TimelineEvent = {
     type: 'status_changed',

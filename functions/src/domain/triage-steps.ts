@@ -1,31 +1,36 @@
 import type { CaseChange, StatusMove } from './case-change.js';
 import { SYSTEM, type Case, type Priority } from './case-model.js';
-import { PIPELINE_STEP_TIMEOUT_MINUTES } from './case-intake.js';
 import { changeStatus } from './case-state-machine.js';
+import { DEFAULT_FOLLOWUP_PERIODS, nextActionAt, type FollowupPeriods } from './followup-policy.js';
 import { domainError, fail, ok, type Result } from './result.js';
-import { addMinutes, slaWarningAt, startSla, type SlaTable } from './sla-policy.js';
+import { startSla, type SlaTable } from './sla-policy.js';
 import type { Classification } from './triage-classification.js';
 
 /**
  * The three triage steps as pure decisions on the current case. Each returns `null` when it finds
  * itself already applied (its marker is on the case), so a redelivered message changes nothing:
  * classify's marker is `triage`, prioritize's is `sla`, route's is a status past `received`.
+ * Each sets `nextActionAt` from the case it leaves behind (followup-policy.ts): the step deadline,
+ * after which the follow-up sweep re-drives the next step, or the SLA warning if that comes first.
  */
 
-const nextStepDeadline = (at: Date): string => addMinutes(at, PIPELINE_STEP_TIMEOUT_MINUTES).toISOString();
+/** The patch with `nextActionAt` computed from the case as the patch leaves it. */
+const scheduled = <P extends Partial<Case>>(current: Case, patch: P, periods: FollowupPeriods): P & Pick<Case, 'nextActionAt'> => ({
+  ...patch,
+  nextActionAt: nextActionAt({ ...current, ...patch }, periods),
+});
 
-export function classifyStep(current: Case, classification: Classification, at: Date): CaseChange | null {
+export function classifyStep(current: Case, classification: Classification, at: Date, periods: FollowupPeriods = DEFAULT_FOLLOWUP_PERIODS): CaseChange | null {
   if (current.triage || current.status !== 'received') return null;
   const now = at.toISOString();
   return {
-    patch: {
+    patch: scheduled(current, {
       approach: classification.approach,
       triage: classification.triage,
       partnerId: classification.partnerId,
-      nextActionAt: nextStepDeadline(at),
       updatedAt: now,
       version: current.version + 1,
-    },
+    }, periods),
     events: [
       {
         type: 'case_classified',
@@ -47,7 +52,7 @@ export function decidePriority(requested: Priority, environment: Case['environme
   return { priority: requested, reason: 'as_requested' };
 }
 
-export function prioritizeStep(current: Case, table: SlaTable, at: Date): Result<CaseChange | null> {
+export function prioritizeStep(current: Case, table: SlaTable, at: Date, periods: FollowupPeriods = DEFAULT_FOLLOWUP_PERIODS): Result<CaseChange | null> {
   if (current.sla || current.status !== 'received') return ok(null);
   if (!current.triage) return fail(domainError('not_ready', 'The case has not been classified yet.'));
   const { priority, reason } = decidePriority(current.requestedPriority, current.environment);
@@ -55,16 +60,8 @@ export function prioritizeStep(current: Case, table: SlaTable, at: Date): Result
   const sla = startSla(table, current.plan, priority, new Date(current.createdAt));
   if (!sla) return fail(domainError('no_sla_target', `The SLA table has no first-response target for ${current.plan} ${priority}.`));
   const now = at.toISOString();
-  const warning = slaWarningAt(sla).toISOString();
-  const stepDeadline = nextStepDeadline(at);
   return ok({
-    patch: {
-      priority,
-      sla,
-      nextActionAt: warning < stepDeadline ? warning : stepDeadline,
-      updatedAt: now,
-      version: current.version + 1,
-    },
+    patch: scheduled(current, { priority, sla, updatedAt: now, version: current.version + 1 }, periods),
     events: [
       {
         type: 'case_prioritized',
@@ -92,7 +89,7 @@ export interface Routing {
   escalate: boolean;
 }
 
-export function routeStep(current: Case, queue: string, at: Date): Result<Routing | null> {
+export function routeStep(current: Case, queue: string, at: Date, periods: FollowupPeriods = DEFAULT_FOLLOWUP_PERIODS): Result<Routing | null> {
   if (current.status !== 'received') return ok(null);
   if (!current.sla || !current.approach) return fail(domainError('not_ready', 'The case has not been prioritized yet.'));
   const toTriaged = changeStatus(current, 'triaged', {
@@ -107,17 +104,16 @@ export function routeStep(current: Case, queue: string, at: Date): Result<Routin
   const events = [toTriaged.value.event];
   let patch: CaseChange['patch'] = { ...toTriaged.value.patch, queue };
 
+  // A collaborative case waits in `triaged` for its escalation to start (re-driven if it does not);
+  // the others go on to `in_progress`, where the SLA warning is the next thing due.
   const escalate = current.approach === 'collaborative';
-  if (escalate) {
-    // The escalation should start within a step's time; if not, the follow-up sweep re-drives it.
-    patch.nextActionAt = nextStepDeadline(at);
-  } else {
+  if (!escalate) {
     const reason = current.approach === 'workload' ? 'handled_by_workload_experts' : 'third_party_vendor_support';
     const toWork = changeStatus(triaged, 'in_progress', { at, actor: SYSTEM, reason, data: { queue } });
     if (!toWork.ok) return toWork;
-    patch = { ...patch, ...toWork.value.patch, nextActionAt: slaWarningAt(current.sla).toISOString() };
+    patch = { ...patch, ...toWork.value.patch };
     events.push(toWork.value.event);
     moves.push({ from: 'triaged', to: 'in_progress' });
   }
-  return ok({ change: { patch, events }, moves, escalate });
+  return ok({ change: { patch: scheduled(current, patch, periods), events }, moves, escalate });
 }

@@ -38,10 +38,32 @@ export interface Receipt {
   data: Record<string, unknown>;
 }
 
+/** Where a page of due cases ended; pass it back to get the next page. */
+export interface DueCursor {
+  nextActionAt: string;
+  caseId: string;
+}
+
+/** A case whose `nextActionAt` has come, as the query read it (`case` is `null` when the stored document is not a valid case). */
+export interface DueCase {
+  caseId: string;
+  case: Case | null;
+  problem?: string;
+}
+
+export interface DueCasesPage {
+  cases: DueCase[];
+  /** Set when the page was full: there may be more. */
+  next: DueCursor | null;
+}
+
 /**
  * Cases, their timelines and the intake idempotency keys. Every change is a read-decide-write in
  * one transaction: `decide` sees the current case and returns the change, or `null` for none. It may
  * run more than once (transactions retry on contention), so it must be pure.
+ *
+ * `nextActionAt` is a function of the case (domain/followup-policy.ts): a store built with a
+ * schedule sets it from the case as written, on every create and change, whatever the change said.
  */
 export interface CaseStore {
   getCase(caseId: string): Promise<Case | null>;
@@ -50,4 +72,9 @@ export interface CaseStore {
   updateCase(caseId: string, decide: (current: Case) => CaseChange | null, options?: { receipt?: Receipt }): Promise<CaseUpdateOutcome>;
   /** The timeline, oldest first. */
   timeline(caseId: string): Promise<TimelineEvent[]>;
+  /**
+   * The cases whose `nextActionAt` is at or before `now`, earliest first, at most `limit`, after
+   * `startAfter`. Reads only the due cases (a range on one field), never the quiet ones.
+   */
+  dueCases(now: Date, limit: number, startAfter?: DueCursor): Promise<DueCasesPage>;
 }

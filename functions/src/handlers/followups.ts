@@ -1,0 +1,197 @@
+import type { CloudEvent, CloudEventFunction } from '@google-cloud/functions-framework';
+import { z } from 'zod';
+import type { Config } from '../config.js';
+import type { Case } from '../domain/case-model.js';
+import { decideFollowups, dueFollowups, partnerNudge, type FollowupDecision, type NudgeDelivery, type RedriveTopic } from '../domain/followup-policy.js';
+import type { DueCase, DueCursor } from '../ports/case-store.js';
+import type { Logger } from '../ports/logger.js';
+import type { PartnerNotifier } from '../ports/partner-notifier.js';
+import { publishCaseUpdated, type StepDeps } from './step-deps.js';
+
+export interface FollowupsDeps extends Omit<StepDeps, 'config'> {
+  config: Pick<Config, 'followupPeriods' | 'publicUrl'>;
+  notifier: PartnerNotifier;
+}
+
+/** How much one tick may do. Whatever is left stays due, and the next tick (a minute later) continues. */
+export interface SweepLimits {
+  pageSize: number;
+  maxPages: number;
+  /** No new page is started after this long (the function's timeout is 60 s). */
+  budgetMs: number;
+  /** Cases followed up at once within a page. */
+  concurrency: number;
+}
+
+export const DEFAULT_SWEEP_LIMITS: SweepLimits = { pageSize: 100, maxPages: 10, budgetMs: 30_000, concurrency: 8 };
+
+export interface SweepReport {
+  /** Due cases read. */
+  due: number;
+  /** Cases with at least one follow-up applied. */
+  acted: number;
+  /** Cases found due with nothing to do (another tick got there first, or a retryable nudge failed). */
+  idle: number;
+  /** Cases that are not valid records: logged and skipped. */
+  skipped: number;
+  /** Cases that failed with an unexpected (transient) error: the tick is retried. */
+  failed: number;
+  pages: number;
+  /** False when the limits stopped the sweep with more due cases left. */
+  complete: boolean;
+}
+
+const REDRIVE_TYPES: Record<RedriveTopic, string> = {
+  'case-received': 'case.received',
+  'case-classified': 'case.classified',
+  'case-prioritized': 'case.prioritized',
+  'escalation-requested': 'escalation.requested',
+};
+
+/**
+ * `followup-tick` → follow up every case whose `nextActionAt` has come: SLA warnings and breaches,
+ * customer reminders, automatic closures, partner nudges, and re-driving stuck pipeline steps
+ * (domain/followup-policy.ts). The tick carries no case: it is decoded on its own (any JSON object).
+ * A case that is not a valid record is logged and skipped; an unexpected error is logged, the other
+ * cases are still followed up, and then the tick throws so that Pub/Sub redelivers it.
+ */
+export function followupsHandler(deps: FollowupsDeps, limits: SweepLimits = DEFAULT_SWEEP_LIMITS): CloudEventFunction {
+  return async (event) => {
+    const tick = decodeTick(event);
+    if (!tick.ok) {
+      deps.log.error('malformed tick acknowledged without processing', { step: 'followups', messageId: event.id, reason: tick.reason });
+      return;
+    }
+    const log = deps.log.with({ step: 'followups', trace: tick.trace, messageId: tick.messageId });
+    const started = performance.now();
+    const durationMs = () => Math.round((performance.now() - started) * 10) / 10;
+    let report: SweepReport;
+    try {
+      report = await sweepFollowups(deps, limits, log);
+    } catch (error) {
+      log.error('follow-up tick failed; Pub/Sub will redeliver', { error, durationMs: durationMs() });
+      throw error;
+    }
+    if (!report.complete) log.warn('more cases were due than one tick handles; the next tick continues', { ...report, durationMs: durationMs() });
+    else log.info('follow-up tick done', { ...report, durationMs: durationMs() });
+  };
+}
+
+const PushedTick = z.object({
+  message: z.object({
+    data: z.string().optional(),
+    attributes: z.record(z.string(), z.string()).nullish(),
+    messageId: z.string().optional(),
+  }),
+});
+
+/** Cloud Scheduler sends `{"source": "cloud-scheduler"}`; any JSON object is a tick. */
+export function decodeTick(event: CloudEvent<unknown>): { ok: true; messageId: string; trace?: string } | { ok: false; reason: string } {
+  const pushed = PushedTick.safeParse(event.data);
+  if (!pushed.success) return { ok: false, reason: 'not a Pub/Sub message' };
+  const { message } = pushed.data;
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(message.data ?? '', 'base64').toString('utf8') || '{}');
+  } catch {
+    return { ok: false, reason: 'data is not JSON' };
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { ok: false, reason: 'data is not a JSON object' };
+  return { ok: true, messageId: message.messageId ?? event.id, trace: message.attributes?.trace };
+}
+
+/**
+ * One sweep: pages of due cases, earliest first, each followed up in its own transaction. Bounded
+ * by `limits`; a case acted on leaves the due range, so the cursor only has to skip what stays
+ * (a nudge to a partner that did not answer, a bad record).
+ */
+export async function sweepFollowups(deps: FollowupsDeps, limits: SweepLimits = DEFAULT_SWEEP_LIMITS, log: Logger = deps.log): Promise<SweepReport> {
+  const started = performance.now();
+  const now = deps.clock.now();
+  const report: SweepReport = { due: 0, acted: 0, idle: 0, skipped: 0, failed: 0, pages: 0, complete: false };
+  const errors: unknown[] = [];
+  let cursor: DueCursor | undefined;
+  while (report.pages < limits.maxPages && performance.now() - started < limits.budgetMs) {
+    const page = await deps.store.dueCases(now, limits.pageSize, cursor);
+    report.pages += 1;
+    report.due += page.cases.length;
+    await forEachAtMost(limits.concurrency, page.cases, async (due) => {
+      const caseLog = log.with({ caseId: due.caseId });
+      try {
+        report[(await followUp(deps, due, caseLog)) ? 'acted' : 'idle'] += 1;
+      } catch (error) {
+        if (error instanceof BadCase || error instanceof z.ZodError) {
+          caseLog.error('case is not a valid record; skipped', { error });
+          report.skipped += 1;
+        } else {
+          caseLog.error('follow-up failed; the tick will be retried', { error });
+          report.failed += 1;
+          errors.push(error);
+        }
+      }
+    });
+    if (!page.next) {
+      report.complete = true;
+      break;
+    }
+    cursor = page.next;
+  }
+  if (errors.length) throw errors[0];
+  return report;
+}
+
+class BadCase extends Error {
+  override name = 'BadCase';
+}
+
+/** Follows up one due case; true when something was done (not only `nextActionAt` brought up to date). */
+async function followUp(deps: FollowupsDeps, due: DueCase, log: Logger): Promise<boolean> {
+  if (!due.case) throw new BadCase(due.problem ?? 'unreadable case');
+  const periods = deps.config.followupPeriods;
+  const at = deps.clock.now();
+  // The nudge goes out before the transaction records it: a partner that does not answer is tried again next tick.
+  const nudge = dueFollowups(due.case, at, periods).some((f) => f.kind === 'partner_nudge') ? await sendNudge(deps, due.caseId, due.case, at, log) : undefined;
+  let decision: FollowupDecision | null = null;
+  const result = await deps.store.updateCase(due.caseId, (current) => {
+    decision = decideFollowups(current, at, periods, { nudge });
+    return decision?.change ?? null;
+  });
+  const applied = decision as FollowupDecision | null;
+  if (!result.found || !result.changed || !applied) return false;
+  const { caseId } = due;
+  const { status, version } = result.case;
+  await Promise.all([
+    ...applied.moves.map((m) => publishCaseUpdated(deps.bus, { status: m.to, version }, caseId, undefined, m.from)),
+    ...applied.notices.map((notice) => deps.bus.publish('case-updated', { type: `case.${notice}`, data: { caseId, status, version, event: notice } })),
+    applied.redrive
+      ? deps.bus.publish(applied.redrive, { type: REDRIVE_TYPES[applied.redrive], data: { caseId, ...(applied.redrive === 'escalation-requested' ? { partnerId: result.case.partnerId } : {}) } })
+      : undefined,
+  ]);
+  if (applied.applied.length === 0) return false;
+  log.info('follow-ups applied', { applied: applied.applied, status, nextActionAt: result.case.nextActionAt });
+  return true;
+}
+
+/** Signs and sends the nudge. 0, 429 and 5xx are retryable: the nudge stays due. */
+async function sendNudge(deps: FollowupsDeps, caseId: string, current: Case, at: Date, log: Logger): Promise<NudgeDelivery | undefined> {
+  const partnerId = current.partnerId;
+  const [partner, org] = await Promise.all([partnerId ? deps.registry.partner(partnerId) : null, deps.registry.org(current.orgId)]);
+  const callbackUrl = `${deps.config.publicUrl}/partners/${encodeURIComponent(partnerId ?? '')}/callbacks`;
+  const nudge = partnerNudge(current, caseId, org?.name ?? current.orgId, callbackUrl, at, deps.config.followupPeriods);
+  if (!nudge) return undefined;
+  if (!partner || !partnerId) return { webhookId: nudge.webhookId, status: 0, retryable: false, reason: 'unknown_partner' };
+  const delivery = await deps.notifier.send({ partnerId, url: partner.webhookUrl, webhookId: nudge.webhookId, body: nudge.body });
+  const retryable = delivery.status === 0 || delivery.status === 429 || delivery.status >= 500;
+  if (retryable) log.warn('partner nudge not delivered; the next tick tries again', { partnerId, status: delivery.status, webhookId: nudge.webhookId });
+  return { webhookId: nudge.webhookId, status: delivery.status, retryable };
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+async function forEachAtMost<T>(limit: number, items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}

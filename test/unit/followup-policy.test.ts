@@ -1,0 +1,328 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../functions/src/config.js';
+import type { Case, Escalation, Sla } from '../../functions/src/domain/case-model.js';
+import {
+  decideFollowups, DEFAULT_FOLLOWUP_PERIODS, describeMinutes, dueFollowups, nextActionAt, partnerNudge, type FollowupKind,
+} from '../../functions/src/domain/followup-policy.js';
+
+const t0 = new Date('2026-11-23T09:00:00.000Z');
+const plus = (minutes: number, from = t0) => new Date(from.getTime() + minutes * 60_000);
+const iso = (minutes: number, from = t0) => plus(minutes, from).toISOString();
+const DAY = 24 * 60;
+const P = DEFAULT_FOLLOWUP_PERIODS;
+
+/** premium P2: 120 minutes to the first response, from t0. */
+const sla = (overrides: Partial<Sla> = {}): Sla => ({
+  targetMinutes: 120, firstResponseDueAt: iso(120), firstRespondedAt: null, pausedMinutes: 0, pausedSince: null, warned: false, breached: false, ...overrides,
+});
+
+const escalation = (overrides: Partial<Escalation> = {}): Escalation => ({
+  claimId: 'claim-1', claimedAt: t0.toISOString(), executionId: 'exec-1', callbackUrl: null, level: 0, ackDueAt: null, partnerTicketId: 'NETAPP-1',
+  requestedAt: t0.toISOString(), acknowledgedAt: t0.toISOString(), lastPartnerUpdateAt: t0.toISOString(), lastNudgedAt: null, outcome: 'acknowledged', endedAt: t0.toISOString(),
+  ...overrides,
+});
+
+function aCase(overrides: Partial<Case> = {}): Case {
+  return {
+    orgId: 'org-1', plan: 'premium', contact: { name: 'Ada', email: 'ada@example.com' }, subject: 'Volumes read-only', description: 'd',
+    product: 'Cloud Volumes ONTAP', vendor: 'NetApp', priority: 'P2', requestedPriority: 'P2', environment: 'production',
+    googleCloudProjectId: null, status: 'in_progress', resumeStatus: null, approach: 'workload', triage: { rule: 'r', matched: null },
+    partnerId: null, queue: 'workload-general', sla: sla(), escalation: null, nextActionAt: null, statusChangedAt: t0.toISOString(),
+    createdAt: t0.toISOString(), updatedAt: t0.toISOString(), version: 5, ...overrides,
+  };
+}
+
+const responded = sla({ firstRespondedAt: t0.toISOString() });
+
+interface Row {
+  name: string;
+  case: Case;
+  /** When the sweep should next look (nextActionAt). */
+  next: string | null;
+  /** What is due at given minutes after t0. */
+  due: [minutes: number, kinds: FollowupKind[]][];
+}
+
+const ROWS: Row[] = [
+  {
+    name: 'in_progress, no response yet: the warning at 75 %, the breach at 100 % of the target',
+    case: aCase(),
+    next: iso(90),
+    due: [[89, []], [90, ['sla_warning']], [119, ['sla_warning']], [120, ['sla_breach']], [5 * DAY, ['sla_breach']]],
+  },
+  { name: 'warned: the breach is next', case: aCase({ sla: sla({ warned: true }) }), next: iso(120), due: [[90, []], [120, ['sla_breach']]] },
+  { name: 'breached: nothing left on the first-response clock', case: aCase({ sla: sla({ warned: true, breached: true }) }), next: null, due: [[7 * DAY, []]] },
+  { name: 'responded: the first-response clock has stopped', case: aCase({ sla: responded }), next: null, due: [[7 * DAY, []]] },
+  {
+    name: 'a resumed clock counts from its moved due time',
+    case: aCase({ sla: sla({ firstResponseDueAt: iso(2 * DAY + 120), pausedMinutes: 2 * DAY }) }),
+    next: iso(2 * DAY + 90),
+    due: [[120, []], [2 * DAY + 90, ['sla_warning']]],
+  },
+  {
+    name: 'awaiting_customer with the clock paused before any response: no warning or breach while paused',
+    case: aCase({ status: 'awaiting_customer', resumeStatus: 'in_progress', sla: sla({ pausedSince: iso(30) }), statusChangedAt: iso(30) }),
+    next: iso(30 + 3 * DAY),
+    due: [[120, []], [30 + 3 * DAY - 1, []], [30 + 3 * DAY, ['customer_reminder']], [30 + 7 * DAY, ['auto_close']]],
+  },
+  {
+    name: 'awaiting_customer, reminded in this wait: the closure is next',
+    case: aCase({ status: 'awaiting_customer', resumeStatus: 'in_progress', sla: responded, customerRemindedAt: iso(3 * DAY) }),
+    next: iso(7 * DAY),
+    due: [[3 * DAY, []], [7 * DAY, ['auto_close']]],
+  },
+  {
+    name: 'awaiting_customer, reminded in an earlier wait: this wait gets its own reminder',
+    case: aCase({ status: 'awaiting_customer', resumeStatus: 'in_progress', sla: responded, customerRemindedAt: iso(-DAY) }),
+    next: iso(3 * DAY),
+    due: [[3 * DAY, ['customer_reminder']]],
+  },
+  { name: 'resolved: closed after 3 days', case: aCase({ status: 'resolved', sla: responded }), next: iso(3 * DAY), due: [[3 * DAY - 1, []], [3 * DAY, ['auto_close']]] },
+  { name: 'referred_to_vendor: closed after 3 days', case: aCase({ status: 'referred_to_vendor', sla: responded }), next: iso(3 * DAY), due: [[3 * DAY, ['auto_close']]] },
+  {
+    name: 'partner_engaged: a nudge after a quiet day',
+    case: aCase({ status: 'partner_engaged', approach: 'collaborative', partnerId: 'netapp', sla: responded, escalation: escalation() }),
+    next: iso(DAY),
+    due: [[DAY - 1, []], [DAY, ['partner_nudge']]],
+  },
+  {
+    name: 'partner_engaged: quiet counts from the latest of the partner update and the last nudge',
+    case: aCase({ status: 'partner_engaged', approach: 'collaborative', partnerId: 'netapp', sla: responded, escalation: escalation({ lastPartnerUpdateAt: iso(600), lastNudgedAt: iso(300) }) }),
+    next: iso(600 + DAY),
+    due: [[DAY, []], [600 + DAY, ['partner_nudge']]],
+  },
+  {
+    name: 'partner_engaged again after the customer replied: quiet counts from the re-engagement',
+    case: aCase({ status: 'partner_engaged', approach: 'collaborative', partnerId: 'netapp', sla: responded, escalation: escalation(), statusChangedAt: iso(2 * DAY) }),
+    next: iso(3 * DAY),
+    due: [[DAY, []], [3 * DAY, ['partner_nudge']]],
+  },
+  {
+    name: 'received, never classified: case-received re-published after the step timeout',
+    case: aCase({ status: 'received', approach: null, triage: null, sla: null, queue: null }),
+    next: iso(2),
+    due: [[1, []], [2, ['redrive']]],
+  },
+  {
+    name: 'received and classified, never prioritized: case-classified re-published',
+    case: aCase({ status: 'received', sla: null, queue: null, updatedAt: iso(0.1) }),
+    next: iso(2.1),
+    due: [[2.1, ['redrive']]],
+  },
+  {
+    name: 'received and prioritized, never routed: case-prioritized re-published, and the SLA clock runs',
+    case: aCase({ status: 'received', queue: null }),
+    next: iso(2),
+    due: [[2, ['redrive']], [90, ['sla_warning', 'redrive']]],
+  },
+  {
+    name: 'stuck for a while: the re-drive interval doubles with the time stuck',
+    case: aCase({ status: 'received', triage: null, approach: null, sla: null, updatedAt: iso(8) }),
+    next: iso(16),
+    due: [[15, []], [16, ['redrive']]],
+  },
+  {
+    name: 'stuck for hours: re-driven at most every hour',
+    case: aCase({ status: 'received', triage: null, approach: null, sla: null, updatedAt: iso(300) }),
+    next: iso(360),
+    due: [[359, []], [360, ['redrive']]],
+  },
+  {
+    name: 'triaged collaborative, no escalation yet: escalation-requested re-published',
+    case: aCase({ status: 'triaged', approach: 'collaborative', partnerId: 'netapp', sla: responded }),
+    next: iso(2),
+    due: [[2, ['redrive']]],
+  },
+  {
+    name: 'triaged collaborative, a claim that never started an execution: re-requested once its lease has passed',
+    case: aCase({ status: 'triaged', approach: 'collaborative', partnerId: 'netapp', sla: responded, escalation: escalation({ claimedAt: iso(1), executionId: null }), updatedAt: iso(1) }),
+    next: iso(3),
+    due: [[2, []], [3, ['redrive']]],
+  },
+  {
+    name: 'triaged collaborative with an execution: the workflow is on it',
+    case: aCase({ status: 'triaged', approach: 'collaborative', partnerId: 'netapp', sla: responded, escalation: escalation({ executionId: 'exec-1' }) }),
+    next: null,
+    due: [[DAY, []]],
+  },
+  {
+    name: 'awaiting_partner: only the first-response clock (the workflow owns the acknowledgement window)',
+    case: aCase({ status: 'awaiting_partner', approach: 'collaborative', partnerId: 'netapp', escalation: escalation({ ackDueAt: iso(60), acknowledgedAt: null }) }),
+    next: iso(90),
+    due: [[60, []], [90, ['sla_warning']]],
+  },
+  { name: 'closed: nothing, ever', case: aCase({ status: 'closed' }), next: null, due: [[0, []], [30 * DAY, []]] },
+];
+
+describe('follow-up policy: what is due, and when the sweep should look next', () => {
+  it.each(ROWS)('$name', ({ case: c, next, due }) => {
+    expect(nextActionAt(c, P)).toBe(next);
+    for (const [minutes, kinds] of due) expect([minutes, dueFollowups(c, plus(minutes), P).map((f) => f.kind)]).toEqual([minutes, kinds]);
+  });
+
+  it('nothing is due before nextActionAt, for every row', () => {
+    for (const { case: c, next } of ROWS) {
+      if (next) expect(dueFollowups(c, new Date(Date.parse(next) - 1), P)).toEqual([]);
+      if (next) expect(dueFollowups(c, new Date(next), P)).not.toEqual([]);
+    }
+  });
+
+  it('uses the periods it is given', () => {
+    const periods = { ...P, resolvedCloseMinutes: 60 };
+    expect(nextActionAt(aCase({ status: 'resolved', sla: responded }), periods)).toBe(iso(60));
+  });
+});
+
+/** Applies a decision's patch the way the store does. */
+const applied = (c: Case, decision: ReturnType<typeof decideFollowups>): Case => ({ ...c, ...decision!.change.patch });
+
+describe('follow-up decisions', () => {
+  it('the SLA warning: flag, internal event, a case-updated notice, and the breach next', () => {
+    const d = decideFollowups(aCase(), plus(90), P)!;
+    expect(d.applied).toEqual(['sla_warning']);
+    expect(d.notices).toEqual(['sla_warning']);
+    expect(d.change.patch).toMatchObject({ sla: { warned: true, breached: false }, version: 6, updatedAt: iso(90), nextActionAt: iso(120) });
+    expect(d.change.events).toEqual([expect.objectContaining({ type: 'sla_warning', at: iso(90), internal: true, actor: { kind: 'system', id: 'tandem' } })]);
+  });
+
+  it('the breach escalates internally and leaves nothing on the clock', () => {
+    const d = decideFollowups(applied(aCase(), decideFollowups(aCase(), plus(90), P)), plus(120), P)!;
+    expect(d.applied).toEqual(['sla_breach']);
+    expect(d.notices).toEqual(['sla_breached']);
+    expect(d.change.patch).toMatchObject({ sla: { warned: true, breached: true }, nextActionAt: null });
+    expect(d.change.events).toEqual([expect.objectContaining({ type: 'sla_breached', internal: true, data: expect.objectContaining({ escalatedTo: 'duty_manager' }) })]);
+  });
+
+  it('a tick that comes after the breach time sends the breach alone, flagging the warning too', () => {
+    const d = decideFollowups(aCase(), plus(200), P)!;
+    expect(d.applied).toEqual(['sla_breach']);
+    expect(d.change.patch.sla).toMatchObject({ warned: true, breached: true });
+  });
+
+  it('an applied follow-up is not due again: a second decision at the same moment does nothing', () => {
+    const cases = [
+      aCase(),
+      aCase({ status: 'awaiting_customer', resumeStatus: 'in_progress', sla: responded }),
+      aCase({ status: 'partner_engaged', approach: 'collaborative', partnerId: 'netapp', sla: responded, escalation: escalation() }),
+      aCase({ status: 'received', triage: null, approach: null, sla: null }),
+    ];
+    const moments = [90, 3 * DAY, DAY, 2];
+    cases.forEach((c, i) => {
+      const at = plus(moments[i]!);
+      const nudge = { webhookId: 'w', status: 200, retryable: false };
+      const once = applied(c, decideFollowups(c, at, P, { nudge }));
+      expect(decideFollowups(once, at, P, { nudge })).toBeNull();
+    });
+  });
+
+  it('the customer reminder: a public event naming the closing date, then the closure is next', () => {
+    const waiting = aCase({ status: 'awaiting_customer', resumeStatus: 'in_progress', sla: responded });
+    const d = decideFollowups(waiting, plus(3 * DAY), P)!;
+    expect(d.applied).toEqual(['customer_reminder']);
+    expect(d.notices).toEqual(['customer_reminded']);
+    expect(d.change.patch).toMatchObject({ customerRemindedAt: iso(3 * DAY), nextActionAt: iso(7 * DAY) });
+    expect(d.change.events[0]).toMatchObject({ type: 'customer_reminded', internal: false, data: { closesAt: iso(7 * DAY) } });
+    expect(String(d.change.events[0]?.data.message)).toContain('2026-11-30');
+  });
+
+  it.each([
+    ['awaiting_customer', 7 * DAY, 'no_customer_reply', 'We have not heard back from you for 7 days'],
+    ['resolved', 3 * DAY, 'closed_after_resolution', 'resolved 3 days ago'],
+    ['referred_to_vendor', 3 * DAY, 'closed_after_referral', 'referred to the product\'s vendor 3 days ago'],
+  ] as const)('%s closes through the state machine and tells the customer', (status, minutes, reason, message) => {
+    const d = decideFollowups(aCase({ status, resumeStatus: status === 'awaiting_customer' ? 'in_progress' : null, sla: responded }), plus(minutes), P)!;
+    expect(d.applied).toEqual(['auto_close']);
+    expect(d.moves).toEqual([{ from: status, to: 'closed' }]);
+    expect(d.change.patch).toMatchObject({ status: 'closed', statusChangedAt: iso(minutes), version: 6, nextActionAt: null });
+    expect(d.change.events.map((e) => [e.type, e.internal])).toEqual([['status_changed', false], ['customer_notified', false]]);
+    expect(d.change.events[0]?.data).toMatchObject({ from: status, to: 'closed', reason });
+    expect(String(d.change.events[1]?.data.message)).toContain(message);
+  });
+
+  it('a closure that is due makes a reminder due at the same time unnecessary', () => {
+    const d = decideFollowups(aCase({ status: 'awaiting_customer', resumeStatus: 'in_progress', sla: responded }), plus(8 * DAY), P)!;
+    expect(d.applied).toEqual(['auto_close']);
+  });
+
+  describe('the partner nudge', () => {
+    const engaged = aCase({ status: 'partner_engaged', approach: 'collaborative', partnerId: 'netapp', sla: responded, escalation: escalation() });
+
+    it('delivered: recorded with its webhook ID, and the next one a quiet day later', () => {
+      const d = decideFollowups(engaged, plus(DAY), P, { nudge: { webhookId: 'w-1', status: 204, retryable: false } })!;
+      expect(d.applied).toEqual(['partner_nudge']);
+      expect(d.change.patch).toMatchObject({ escalation: { lastNudgedAt: iso(DAY) }, nextActionAt: iso(2 * DAY) });
+      expect(d.change.events[0]).toMatchObject({ type: 'partner_nudged', internal: true, data: { webhookId: 'w-1', status: 204, quietSince: t0.toISOString() } });
+    });
+
+    it('refused for good (a 4xx): recorded as refused, and not retried before the next quiet day', () => {
+      const d = decideFollowups(engaged, plus(DAY), P, { nudge: { webhookId: 'w-1', status: 410, retryable: false } })!;
+      expect(d.change.events[0]).toMatchObject({ type: 'partner_nudge_refused', data: { status: 410 } });
+      expect(d.change.patch.nextActionAt).toBe(iso(2 * DAY));
+    });
+
+    it.each([[0], [429], [503]])('not answered (%i): nothing recorded, so the next tick tries again', (status) => {
+      expect(decideFollowups({ ...engaged, nextActionAt: iso(DAY) }, plus(DAY), P, { nudge: { webhookId: 'w-1', status, retryable: true } })).toBeNull();
+    });
+
+    it('not sent at all (it became due between the query and the transaction): left for the next tick', () => {
+      expect(decideFollowups({ ...engaged, nextActionAt: iso(DAY) }, plus(DAY), P)).toBeNull();
+    });
+
+    it('the webhook: type collaboration.reminder, the same ID for every attempt at one nudge', () => {
+      const a = partnerNudge(engaged, 'case-1', 'Globex', 'http://tandem.test/partners/netapp/callbacks', plus(DAY), P)!;
+      const b = partnerNudge(engaged, 'case-1', 'Globex', 'http://tandem.test/partners/netapp/callbacks', plus(DAY + 5), P)!;
+      expect(a.webhookId).toBe(b.webhookId);
+      expect(a.webhookId).toBe('case-1.reminder-20261124T090000000Z');
+      expect(a.body).toMatchObject({
+        type: 'collaboration.reminder', caseRef: 'case-1', level: 0, priority: 'P2', summary: 'Volumes read-only', product: 'Cloud Volumes ONTAP',
+        customer: { org: 'Globex', contactName: 'Ada' }, quietSince: t0.toISOString(), respondBy: iso(2 * DAY), callbackUrl: 'http://tandem.test/partners/netapp/callbacks',
+      });
+      expect(partnerNudge(aCase(), 'case-2', 'Globex', 'u', t0, P)).toBeNull();
+    });
+  });
+
+  it('a stuck step: an internal event, the topic to re-publish, and the next re-drive twice as far', () => {
+    const stuck = aCase({ status: 'received', triage: null, approach: null, sla: null });
+    const first = decideFollowups(stuck, plus(2), P)!;
+    expect(first.redrive).toBe('case-received');
+    expect(first.change.events[0]).toMatchObject({ type: 'step_redriven', internal: true, data: { topic: 'case-received' } });
+    expect(first.change.patch).toMatchObject({ updatedAt: iso(2), nextActionAt: iso(4) });
+    const second = decideFollowups(applied(stuck, first), plus(4), P)!;
+    expect(second.change.patch.nextActionAt).toBe(iso(8));
+  });
+
+  it('nothing due but nextActionAt out of date (written before the schedule existed): only nextActionAt is corrected', () => {
+    const d = decideFollowups(aCase({ status: 'awaiting_partner', sla: responded, nextActionAt: iso(60) }), plus(60), P)!;
+    expect(d.applied).toEqual([]);
+    expect(d.change.events).toEqual([]);
+    expect(d.change.patch).toMatchObject({ nextActionAt: null, version: 6 });
+  });
+});
+
+describe('periods', () => {
+  it.each([
+    [1440, '1 day'], [4320, '3 days'], [60, '1 hour'], [120, '2 hours'], [90, '90 minutes'],
+  ])('%i minutes read as %s', (minutes, text) => expect(describeMinutes(minutes)).toBe(text));
+
+  it('default to DESIGN.md: reminder after 3 days, closure after 7, resolved and referred closed after 3, nudge after 24 hours', () => {
+    expect(loadConfig({}).followupPeriods).toEqual({
+      customerReminderMinutes: 3 * DAY, customerCloseMinutes: 7 * DAY, resolvedCloseMinutes: 3 * DAY, referredCloseMinutes: 3 * DAY,
+      partnerNudgeMinutes: DAY, stepTimeoutMinutes: 2, redriveMaxIntervalMinutes: 60,
+    });
+  });
+
+  it('TANDEM_FOLLOWUP_PERIODS overrides the periods it names and keeps the others', () => {
+    const config = loadConfig({ TANDEM_FOLLOWUP_PERIODS: '{"customerReminderMinutes": 2880, "resolvedCloseMinutes": 60}' });
+    expect(config.followupPeriods).toMatchObject({ customerReminderMinutes: 2880, resolvedCloseMinutes: 60, customerCloseMinutes: 7 * DAY });
+  });
+
+  it.each([
+    ['not JSON', 'nope', /not valid JSON/],
+    ['an unknown period', '{"reminderDays": 3}', /reminderDays/],
+    ['a negative period', '{"partnerNudgeMinutes": -5}', /partnerNudgeMinutes/],
+    ['a reminder after the closure', '{"customerReminderMinutes": 20000}', /reminder must come before the closure/],
+  ])('refuses %s at cold start', (_name, value, message) => {
+    expect(() => loadConfig({ TANDEM_FOLLOWUP_PERIODS: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ TANDEM_FOLLOWUP_PERIODS: value })).toThrow(message);
+  });
+});
