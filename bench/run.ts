@@ -6,6 +6,7 @@ import { startBenchEmulators } from './bench-stack.js';
 import { benchColdStart } from './cold-start.js';
 import { benchIntake } from './intake.js';
 import { benchPipeline } from './pipeline.js';
+import { benchWholeStack } from './whole-case.js';
 import { benchWorkflowsRunner } from './workflows-runner.js';
 
 const projectId = 'demo-tandem-bench';
@@ -15,6 +16,7 @@ try {
   await benchIntake(projectId);
   await benchPipeline(projectId);
   await benchColdStart(projectId);
+  await benchWholeStack(emulators.firestore.hostPort, emulators.pubsub.hostPort);
   await benchWorkflowsRunner();
 } finally {
   await emulators.stop();

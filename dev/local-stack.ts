@@ -2,7 +2,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { ControllableClock } from '../functions/src/adapters/clock.js';
+import type { Firestore } from '@google-cloud/firestore';
 import type { FirestoreCaseStore } from '../functions/src/adapters/firestore-case-store.js';
+import type { FirestoreRegistry } from '../functions/src/adapters/firestore-registry.js';
 import { JsonLogger } from '../functions/src/adapters/json-logger.js';
 import { loadConfig, type Config } from '../functions/src/config.js';
 import { FUNCTION_TRIGGERS, registerFunctions, type FunctionName } from '../functions/src/register-functions.js';
@@ -44,6 +46,8 @@ export interface LocalStack {
   config: Config;
   clock: ControllableClock;
   store: FirestoreCaseStore;
+  registry: FirestoreRegistry;
+  db: Firestore;
   partners: PartnerSimulator;
   emulators: { firestore: RunningEmulator; pubsub: RunningEmulator };
   seeded: { orgs: number; partners: number; workloads: number };
@@ -115,7 +119,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const partners = new PartnerSimulator({ clock, secrets: stack.deps.secrets, log: stack.deps.log }, options.partnerBehaviours);
     router.handle(createRouter({ httpRoutes: HTTP_ROUTES, devRoutes: [clockRoute(clock), caseViewRoute(store), partners.route()] }));
-    return { url, workflowsUrl: workflowsRunner.url, workflowsRunner, config, clock, store, partners, emulators: { firestore, pubsub }, seeded, stop: stopAll };
+    return { url, workflowsUrl: workflowsRunner.url, workflowsRunner, config, clock, store, registry: stack.deps.registry, db, partners, emulators: { firestore, pubsub }, seeded, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

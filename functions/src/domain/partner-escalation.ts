@@ -67,17 +67,6 @@ export function releaseClaim(current: Case, claimId: string, at: Date): CaseChan
   return { patch: { escalation: null, ...bump(current, at) }, events: [] };
 }
 
-/** Records the execution that a claim started. `null` if the claim was taken over meanwhile. */
-export function recordExecution(current: Case, claimId: string, executionId: string, at: Date): CaseChange | null {
-  const held = current.escalation;
-  if (held?.claimId !== claimId || held.executionId === executionId) return null;
-  if (held.executionId) return null;
-  return {
-    patch: { escalation: { ...held, executionId }, ...bump(current, at) },
-    events: [event('escalation_workflow_started', at, { executionId })],
-  };
-}
-
 const ackTimeoutSeconds = (ackDueAt: string, at: Date) => Math.max(0, Math.ceil((Date.parse(ackDueAt) - at.getTime()) / 1000));
 
 export interface StepDecision {

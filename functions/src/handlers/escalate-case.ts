@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CloudEventFunction } from '@google-cloud/functions-framework';
-import { claimEscalation, recordExecution, releaseClaim } from '../domain/partner-escalation.js';
+import { claimEscalation, releaseClaim } from '../domain/partner-escalation.js';
 import type { WorkflowStarter } from '../ports/workflow-starter.js';
 import { pubsubStep } from './pubsub-step.js';
 import type { StepDeps } from './step-deps.js';
@@ -13,7 +13,8 @@ export interface EscalateDeps extends StepDeps {
  * `escalation-requested` → one `partner-escalation` execution per escalation. A transaction claims
  * the escalation first, so of two concurrent deliveries only one starts an execution; the other
  * (and any redelivery) finds the claim and stops. If the start fails, the claim is released and the
- * error thrown, so Pub/Sub redelivers and the next delivery claims again.
+ * error thrown, so Pub/Sub redelivers and the next delivery claims again. If the claimant crashes
+ * after starting the execution, the execution still records itself through its claim ID.
  */
 export function escalateHandler(deps: EscalateDeps): CloudEventFunction {
   return pubsubStep('escalate', deps.log, async ({ caseId }) => {
@@ -26,16 +27,14 @@ export function escalateHandler(deps: EscalateDeps): CloudEventFunction {
       if (held) return { kind: 'skipped', reason: 'another delivery holds the claim and is starting the execution' };
       return { kind: 'skipped', reason: `the case is ${claimed.case.status} (${claimed.case.approach ?? 'unclassified'})` };
     }
-    let executionName: string;
     try {
-      ({ executionName } = await deps.workflows.startEscalation({ caseId, claimId, partnerId: claimed.case.partnerId! }));
+      const { executionName } = await deps.workflows.startEscalation({ caseId, claimId, partnerId: claimed.case.partnerId! });
+      // The execution records itself on the case in its first step (escalationSteps `start`, a transaction):
+      // recording it here as well would only contend with that transaction on the same document.
+      return { kind: 'applied', detail: { executionName, partnerId: claimed.case.partnerId } };
     } catch (error) {
       await deps.store.updateCase(caseId, (current) => releaseClaim(current, claimId, deps.clock.now()));
       throw error;
     }
-    // The execution knows itself by the last segment (GOOGLE_CLOUD_WORKFLOW_EXECUTION_ID); so does the case.
-    const executionId = executionName.split('/').at(-1) ?? executionName;
-    await deps.store.updateCase(caseId, (current) => recordExecution(current, claimId, executionId, deps.clock.now()));
-    return { kind: 'applied', detail: { executionName, partnerId: claimed.case.partnerId } };
   });
 }

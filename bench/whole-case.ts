@@ -1,0 +1,104 @@
+/**
+ * Figures on the whole local stack (every function, the Workflows runner, the partner simulator):
+ * - Firestore operations for one collaborative case from intake to closed (partner acknowledges,
+ *   resolves, the case closes 3 days later), timeline included; target ≤ 20 writes and ≤ 20 reads;
+ * - nothing lost: 1,000 concurrent submissions with duplicate keys give one case per distinct key,
+ *   each triaged.
+ */
+import { ControllableClock } from '../functions/src/adapters/clock.js';
+import type { Case } from '../functions/src/domain/case-model.js';
+import { startLocalStack, type LocalStack } from '../dev/local-stack.js';
+import { fmt } from './bench-stack.js';
+
+const body = (subject: string, vendor: string, product: string) =>
+  JSON.stringify({
+    orgId: 'org-initech-premium', contact: { name: 'Bench', email: 'bench@initech.example' }, subject, description: 'Benchmark case.',
+    product, vendor, priority: 'P2', environment: 'production',
+  });
+
+async function until<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function collaborativeCase(stack: LocalStack): Promise<void> {
+  await fetch(`${stack.url}/_dev/partner-simulator/netapp`, { method: 'PUT', body: JSON.stringify({ mode: 'acknowledge', afterMinutes: 10, resolveAfterMinutes: 60 }) });
+  // Polled straight from Firestore, not through the store, so the store counts only the functions' operations.
+  const statusOf = async (caseId: string) => (await stack.db.collection('cases').doc(caseId).get()).get('status') as Case['status'];
+  const status = (caseId: string, wanted: Case['status']) => until(async () => ((await statusOf(caseId)) === wanted ? true : undefined), 30_000, `${caseId} ${wanted}`);
+  // Reference data is cached per instance; a warm instance is the steady state being measured.
+  await Promise.all([stack.registry.partners(), stack.registry.workloads(), stack.registry.org('org-initech-premium')]);
+  const before = { ...stack.store.ops(), registry: stack.registry.ops().reads };
+  const res = await fetch(`${stack.url}/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body('Whole case', 'NetApp', 'ONTAP') });
+  const { caseId } = (await res.json()) as { caseId: string };
+  await status(caseId, 'awaiting_partner');
+  await stack.workflowsRunner.waitForIdle();
+  stack.clock.advance(10 * 60_000);
+  await status(caseId, 'partner_engaged');
+  stack.clock.advance(60 * 60_000);
+  await status(caseId, 'resolved');
+  await stack.workflowsRunner.waitForIdle();
+  // Three days on, through the development endpoint, which runs the follow-up ticks on the way.
+  await fetch(`${stack.url}/_dev/clock/advance`, { method: 'POST', body: JSON.stringify({ seconds: 3 * 24 * 3600 + 60 }) });
+  const closed = await status(caseId, 'closed').then(() => true, () => false);
+  const after = { ...stack.store.ops(), registry: stack.registry.ops().reads };
+  const events = (await stack.db.collection('cases').doc(caseId).collection('events').count().get()).data().count;
+  process.stdout.write(
+    `whole collaborative case (intake → acknowledged → resolved → ${closed ? 'closed' : 'NOT closed'}), ${events} timeline events: ` +
+      `${after.commits - before.commits} commits, ${after.writes - before.writes} documents written (target ≤ 20), ` +
+      `${after.reads - before.reads} case documents read (target ≤ 20)` +
+      ` (+ ${after.registry - before.registry} reference-data reads: the per-instance cache refills each time the clock skips past its TTL; amortised over every case an instance serves)\n`,
+  );
+}
+
+async function thousandSubmissions(stack: LocalStack, total = 1_000, distinct = 800): Promise<void> {
+  const keys = Array.from({ length: total }, (_, i) => `burst-${i % distinct}`);
+  const t0 = performance.now();
+  const statuses = await Promise.all(
+    keys.map(async (key) => {
+      const res = await fetch(`${stack.url}/cases`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        body: body(`Burst ${key}`, 'Example Corp', 'Widget Server'),
+      });
+      await res.arrayBuffer();
+      return res.status;
+    }),
+  );
+  const accepted = (performance.now() - t0) / 1000;
+  const db = stack.db;
+  const cases = async (status?: Case['status']) => {
+    const q = db.collection('cases').where('subject', '>=', 'Burst ').where('subject', '<', 'Burst!');
+    return (await (status ? q.where('status', '==', status) : q).count().get()).data().count;
+  };
+  const triaged = await until(async () => ((await cases('in_progress')) === distinct ? distinct : undefined), 180_000, 'every case triaged').catch(async () => cases('in_progress'));
+  const seconds = (performance.now() - t0) / 1000;
+  process.stdout.write(
+    `nothing lost: ${total} concurrent submissions with ${distinct} distinct keys → ${statuses.filter((s) => s === 201).length} × 201, ` +
+      `${statuses.filter((s) => s === 200).length} × 200, ${statuses.filter((s) => s >= 300).length} errors; ${await cases()} cases stored, ` +
+      `${triaged} triaged (expected ${distinct}); accepted in ${fmt(accepted, 1)} s, all triaged after ${fmt(seconds, 1)} s\n`,
+  );
+}
+
+export async function benchWholeStack(firestoreHost: string, pubsubHost: string): Promise<void> {
+  const stack = await startLocalStack({
+    firestoreHost,
+    pubsubHost,
+    port: 0,
+    workflowsPort: 0,
+    quiet: process.env.BENCH_VERBOSE !== "1",
+    clock: new ControllableClock({ start: new Date('2026-11-23T09:00:00.000Z'), frozen: true }),
+    env: { GOOGLE_CLOUD_PROJECT: 'demo-tandem-bench-stack' },
+  });
+  try {
+    await collaborativeCase(stack);
+    if (process.env.BENCH_VERBOSE !== "1") await thousandSubmissions(stack);
+  } finally {
+    await stack.stop();
+  }
+}
