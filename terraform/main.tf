@@ -33,14 +33,12 @@ locals {
   functions = {
     intake          = { name = "intake", trigger_topic = null, public = true }
     partnerCallback = { name = "partner-callback", trigger_topic = null, public = true }
-    caseActions     = { name = "case-actions", trigger_topic = null, public = true }
     escalationSteps = { name = "escalation-steps", trigger_topic = null, public = false }
     classify        = { name = "classify", trigger_topic = "case-received", public = false }
     prioritize      = { name = "prioritize", trigger_topic = "case-classified", public = false }
     route           = { name = "route", trigger_topic = "case-prioritized", public = false }
     escalate        = { name = "escalate", trigger_topic = "escalation-requested", public = false }
     followups       = { name = "followups", trigger_topic = "followup-tick", public = false }
-    notify          = { name = "notify", trigger_topic = "case-updated", public = false }
   }
 
   pubsub_functions = { for entry_point, f in local.functions : entry_point => f if f.trigger_topic != null }

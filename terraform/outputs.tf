@@ -8,11 +8,6 @@ output "partner_callback_url" {
   value       = google_cloudfunctions2_function.function["partnerCallback"].service_config[0].uri
 }
 
-output "case_actions_url" {
-  description = "URL of the caseActions function (POST /cases/{caseId}/actions)."
-  value       = google_cloudfunctions2_function.function["caseActions"].service_config[0].uri
-}
-
 output "escalation_steps_url" {
   description = "Internal URL of the escalationSteps function, called only by the partner-escalation workflow."
   value       = local.escalation_steps_url

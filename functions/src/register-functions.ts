@@ -1,13 +1,14 @@
 import { cloudEvent, http } from '@google-cloud/functions-framework';
 import type { CaseStore } from './ports/case-store.js';
 import type { Clock } from './ports/clock.js';
-import type { EventBus, Topic } from './ports/event-bus.js';
+import type { EventBus } from './ports/event-bus.js';
 import type { Logger } from './ports/logger.js';
 import type { Registry } from './ports/registry.js';
 import type { PartnerNotifier } from './ports/partner-notifier.js';
 import type { SecretStore } from './ports/secret-store.js';
 import type { WorkflowCallbacks, WorkflowStarter } from './ports/workflow-starter.js';
 import type { Config } from './config.js';
+export { FUNCTION_TRIGGERS, type FunctionName } from './function-triggers.js';
 import { classifyHandler } from './handlers/classify-case.js';
 import { escalateHandler } from './handlers/escalate-case.js';
 import { escalationStepsHandler } from './handlers/escalation-steps.js';
@@ -31,22 +32,6 @@ export interface FunctionDeps {
   workflowCallbacks: WorkflowCallbacks;
 }
 
-/**
- * How each function is reached: HTTP functions by path on the public base URL, Pub/Sub functions
- * through a push subscription to their topic. The local stack builds its router and subscriptions
- * from this table; terraform/ deploys the same names.
- */
-export const FUNCTION_TRIGGERS = {
-  intake: { kind: 'http' },
-  classify: { kind: 'pubsub', topic: 'case-received' },
-  prioritize: { kind: 'pubsub', topic: 'case-classified' },
-  route: { kind: 'pubsub', topic: 'case-prioritized' },
-  escalate: { kind: 'pubsub', topic: 'escalation-requested' },
-  partnerCallback: { kind: 'http' },
-  escalationSteps: { kind: 'http' },
-  followups: { kind: 'pubsub', topic: 'followup-tick' },
-} as const satisfies Record<string, { kind: 'http' } | { kind: 'pubsub'; topic: Topic }>;
-export type FunctionName = keyof typeof FUNCTION_TRIGGERS;
 
 /**
  * Registers every function with the Functions Framework under its deployed name. Production calls it

@@ -2,6 +2,7 @@ import { parse } from '@cdktf/hcl2json';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { FUNCTION_TRIGGERS } from '../../functions/src/function-triggers.js';
 
 /**
  * The shape of terraform/ against DESIGN.md, read statically: every *.tf is parsed with hcl2json, and
@@ -13,16 +14,11 @@ import { describe, expect, it } from 'vitest';
 
 // DESIGN.md, "Events" and "Public HTTP surface".
 const TOPICS = ['case-received', 'case-classified', 'case-prioritized', 'escalation-requested', 'case-updated', 'followup-tick'];
-const PUBSUB_FUNCTIONS = [
-  ['classify', 'case-received'],
-  ['prioritize', 'case-classified'],
-  ['route', 'case-prioritized'],
-  ['escalate', 'escalation-requested'],
-  ['followups', 'followup-tick'],
-  ['notify', 'case-updated'],
-] as const;
-const PUBLIC_HTTP_FUNCTIONS = ['intake', 'partnerCallback', 'caseActions'];
-const INTERNAL_FUNCTIONS = ['escalationSteps', ...PUBSUB_FUNCTIONS.map(([fn]) => fn)];
+// The functions the code registers (functions/src/function-triggers.ts): terraform deploys exactly these.
+const TRIGGERS = Object.entries(FUNCTION_TRIGGERS) as [string, (typeof FUNCTION_TRIGGERS)[keyof typeof FUNCTION_TRIGGERS]][];
+const PUBSUB_FUNCTIONS = TRIGGERS.flatMap(([fn, t]) => (t.kind === 'pubsub' ? [[fn, t.topic] as const] : []));
+const PUBLIC_HTTP_FUNCTIONS = TRIGGERS.flatMap(([fn, t]) => (t.kind === 'http' && t.public ? [fn] : []));
+const INTERNAL_FUNCTIONS = TRIGGERS.flatMap(([fn, t]) => (t.kind === 'http' && !t.public ? [fn] : [])).concat(PUBSUB_FUNCTIONS.map(([fn]) => fn));
 const CONTRACT_ENV = ['GOOGLE_CLOUD_PROJECT', 'TANDEM_PUBLIC_URL', 'TANDEM_WORKFLOWS_LOCATION', 'TANDEM_WORKFLOW_NAME', 'TANDEM_ESCALATION_STEPS_URL'];
 /** Values given to list variables that drive a for_each, so their instances can be expanded. */
 const SAMPLE_VARS: Record<string, string[]> = { partner_ids: ['acme-db'] };
