@@ -85,8 +85,11 @@ ${fields}
 function renderField(field: FieldSpec, value: unknown, errors: string[]): string {
   const id = `field-${field.name}`;
   const errorId = `${id}-error`;
-  const invalid = errors.length ? ` aria-invalid="true" aria-describedby="${errorId}"` : '';
-  const common = `id="${id}" name="${field.name}"${invalid}`;
+  const hintId = `${id}-hint`;
+  // The hint and the error are both the control's description, so a screen reader reads them with it.
+  const describedBy = [field.hint ? hintId : '', errors.length ? errorId : ''].filter(Boolean).join(' ');
+  const aria = `${errors.length ? ' aria-invalid="true"' : ''}${describedBy ? ` aria-describedby="${describedBy}"` : ''}`;
+  const common = `id="${id}" name="${field.name}"${aria}`;
   let control: string;
   if (field.kind === 'textarea') control = `<textarea ${common} rows="8">${escapeHtml(value)}</textarea>`;
   else if (field.kind === 'select') {
@@ -95,7 +98,7 @@ function renderField(field: FieldSpec, value: unknown, errors: string[]): string
       .join('');
     control = `<select ${common}><option value="">Choose…</option>${options}</select>`;
   } else control = `<input type="${field.kind}" ${common} value="${escapeHtml(value)}">`;
-  const hint = field.hint ? `<small>${escapeHtml(field.hint)}</small>` : '';
+  const hint = field.hint ? `<small id="${hintId}">${escapeHtml(field.hint)}</small>` : '';
   const error = errors.length ? `<p class="error" id="${errorId}">${errors.map(escapeHtml).join('; ')}</p>` : '';
   const optional = field.optional ? ' <span class="optional">(optional)</span>' : '';
   return `<div class="field${errors.length ? ' has-error' : ''}"><label for="${id}">${escapeHtml(field.label)}${optional}</label>${hint}${control}${error}</div>`;
