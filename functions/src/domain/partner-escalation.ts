@@ -190,6 +190,14 @@ export function ackWindowPassed(current: Case, level: number, partner: Pick<Part
   });
 }
 
+/** The workflow heard the partner's answer and ends: recorded for the audit trail, no status change. */
+export function closeWindow(current: Case, partnerEventType: string, at: Date): CaseChange {
+  return {
+    patch: bump(current, at),
+    events: [event('escalation_window_closed', at, { partnerEvent: partnerEventType, status: current.status })],
+  };
+}
+
 export const PARTNER_EVENT_TYPES = [
   'collaboration.acknowledged',
   'collaboration.info_requested',

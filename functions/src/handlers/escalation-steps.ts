@@ -2,7 +2,7 @@ import type { HttpFunction, Response } from '@google-cloud/functions-framework';
 import { z } from 'zod';
 import type { StatusMove } from '../domain/case-change.js';
 import {
-  ackWindowPassed, beginAwaitingPartner, partnerWebhookBody, recordNotification, type StepDecision,
+  ackWindowPassed, beginAwaitingPartner, closeWindow, partnerWebhookBody, recordNotification, type StepDecision,
 } from '../domain/partner-escalation.js';
 import { domainError, type DomainError, type Result } from '../domain/result.js';
 import type { Case } from '../domain/case-model.js';
@@ -148,14 +148,7 @@ async function notify(deps: EscalationStepsDeps, caseId: string, body: z.infer<t
 
 async function finish(deps: EscalationStepsDeps, caseId: string, body: z.infer<typeof FinishBody>, res: Response): Promise<void> {
   const at = deps.clock.now();
-  const result = await deps.store.updateCase(caseId, (c) =>
-    c.partnerId === body.partnerId
-      ? {
-          patch: { version: c.version + 1, updatedAt: at.toISOString() },
-          events: [{ type: 'escalation_window_closed', at: at.toISOString(), actor: { kind: 'system', id: 'tandem' }, data: { partnerEvent: body.event.type, status: c.status }, internal: true }],
-        }
-      : null,
-  );
+  const result = await deps.store.updateCase(caseId, (c) => (c.partnerId === body.partnerId ? closeWindow(c, body.event.type, at) : null));
   if (!result.found || !result.changed) return sendError(res, domainError('unknown_case', `No case ${caseId} for ${body.partnerId}.`));
   res.status(200).json({ action: 'stop', reason: 'partner_answered', status: result.case.status });
 }
