@@ -150,7 +150,7 @@ describe('POST /cases with JSON', () => {
     expect(res.status).toBe(403);
     const { error } = (await res.json()) as { error: Record<string, unknown> };
     expect(error).toMatchObject({ code: 'not_entitled', plan, qualifyingPlans: ['enhanced', 'premium', 'partner_premium'] });
-    expect(error.message).toContain(plan);
+    expect(String(error.message).toLowerCase()).toContain(`is on ${plan} support`);
     expect(await countDocs('cases')).toBe(0);
     expect(await countDocs('idempotencyKeys')).toBe(0);
   });
@@ -281,6 +281,20 @@ describe('the HTML form', () => {
     const html = await res.text();
     expect(html).not.toContain('<script>alert(1)</script>');
     expect(html).toContain('&#60;script&#62;');
+  });
+
+  it('after a conflict, offers the edited form again with a fresh key, naming the case already opened', async () => {
+    const first = await fetch(`${intake.url}/cases`, { method: 'POST', headers: formHeaders, body: formOf(validForm) });
+    const caseId = /id="case-id">([0-9a-f]{32})</.exec(await first.text())?.[1];
+    const edited = await fetch(`${intake.url}/cases`, { method: 'POST', headers: formHeaders, body: formOf({ ...validForm, subject: 'Edited subject' }) });
+    expect(edited.status).toBe(409);
+    const html = await edited.text();
+    expect(html).toContain(`already opened case ${caseId}`);
+    const freshKey = /name="idempotencyKey" value="([^"]+)"/.exec(html)?.[1];
+    expect(freshKey).toBeDefined();
+    expect(freshKey).not.toBe(validForm.idempotencyKey);
+    const again = await fetch(`${intake.url}/cases`, { method: 'POST', headers: formHeaders, body: formOf({ ...validForm, subject: 'Edited subject', idempotencyKey: freshKey! }) });
+    expect(again.status).toBe(201);
   });
 
   it('shows a refusal (not entitled) on the page with the same status', async () => {

@@ -41,6 +41,10 @@ describe('HTML form mapping', () => {
     expect(parseSubmission(body)).toMatchObject({ ok: true, value: { contact } });
   });
 
+  it('stores a textarea’s CRLF line breaks as LF, as a JSON client sends them', () => {
+    expect(submissionFromForm({ description: 'line one\r\nline two\rline three' }).description).toBe('line one\nline two\nline three');
+  });
+
   it.each([
     ['contact.name', 'contactName'],
     ['contact.email', 'contactEmail'],
@@ -58,6 +62,7 @@ describe('openCase', () => {
     const result = openCase(submission, { name: 'Acme', supportPlan: plan }, at);
     if (result.ok) throw new Error('expected a refusal');
     expect(result.error).toMatchObject({ code: 'not_entitled', details: { plan, qualifyingPlans: ['enhanced', 'premium', 'partner_premium'] } });
+    expect(result.error.message).toMatch(/Enhanced, Premium and Partner Premium Support/);
   });
 
   it.each(['enhanced', 'premium', 'partner_premium'] as const)('opens a received case for an org on %s, with the plan taken from the org', (plan) => {

@@ -1,6 +1,6 @@
 import { CaseSubmission, type Case, type Org, type TimelineEvent } from './case-model.js';
 import { domainError, fail, ok, type Result } from './result.js';
-import { QUALIFYING_PLANS, isEntitledToThirdPartySupport } from './support-plans.js';
+import { PLAN_NAMES, QUALIFYING_PLANS, isEntitledToThirdPartySupport } from './support-plans.js';
 import { addMinutes } from './sla-policy.js';
 import { toFieldIssues } from './zod-issues.js';
 
@@ -16,6 +16,8 @@ export function submissionFromForm(fields: Record<string, unknown>): Record<stri
   const { contactName, contactEmail, ...rest } = fields;
   const body: Record<string, unknown> = { ...rest, contact: { name: contactName, email: contactEmail } };
   if (body.googleCloudProjectId === '') delete body.googleCloudProjectId;
+  // Browsers send a textarea's line breaks as CRLF; JSON clients send LF. Store one form.
+  if (typeof body.description === 'string') body.description = body.description.replace(/\r\n?/g, '\n');
   return body;
 }
 
@@ -57,7 +59,7 @@ export function openCase(submission: CaseSubmission, org: Org, at: Date): Result
     return fail(
       domainError(
         'not_entitled',
-        `Third-party technology support is part of the ${QUALIFYING_PLANS.join(', ')} plans; ${org.name} is on ${org.supportPlan}.`,
+        `Third-party technology support is part of ${QUALIFYING_PLANS.map((p) => PLAN_NAMES[p]).join(', ').replace(/, ([^,]*)$/, ' and $1')} Support; ${org.name} is on ${PLAN_NAMES[org.supportPlan]} Support.`,
         { details: { plan: org.supportPlan, qualifyingPlans: QUALIFYING_PLANS } },
       ),
     );

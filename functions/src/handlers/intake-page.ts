@@ -65,12 +65,15 @@ export function renderIntakeForm(state: FormState = {}): string {
   }
   const known = new Set(FIELDS.map((f) => f.name));
   const stray = [...byField.entries()].filter(([field]) => !known.has(field)).flatMap(([, messages]) => messages);
-  const banner = [state.message, ...stray].filter(Boolean);
+  const fieldProblems = [...byField.entries()].filter(([field]) => known.has(field)).length;
+  // A summary first, so a screen reader announces that the page came back with problems.
+  const summary = fieldProblems ? `There ${fieldProblems === 1 ? 'is a problem' : `are ${fieldProblems} problems`} with the case: see the fields marked below.` : undefined;
+  const banner = [state.message, summary, ...stray].filter(Boolean);
   const idempotencyKey = typeof values.idempotencyKey === 'string' ? values.idempotencyKey : randomUUID();
 
   const fields = FIELDS.map((field) => renderField(field, values[field.name], byField.get(field.name) ?? [])).join('\n');
   return page(
-    'Open a third-party technology case',
+    banner.length ? 'Fix the problems — open a third-party technology case' : 'Open a third-party technology case',
     `<h1>Open a third-party technology case</h1>
 <p>For customers on Enhanced, Premium or Partner Premium Support.</p>
 ${banner.length ? `<div class="alert" role="alert">${banner.map((m) => `<p>${escapeHtml(m)}</p>`).join('')}</div>` : ''}
@@ -104,12 +107,12 @@ function renderField(field: FieldSpec, value: unknown, errors: string[]): string
   return `<div class="field${errors.length ? ' has-error' : ''}"><label for="${id}">${escapeHtml(field.label)}${optional}</label>${hint}${control}${error}</div>`;
 }
 
-export function renderConfirmation(caseId: string, selfLink: string): string {
+/** No link to the case itself: reading a case in the browser is not built yet, and a dead link is worse than none. */
+export function renderConfirmation(caseId: string): string {
   return page(
     'Case opened',
     `<h1>Case opened</h1>
-<p>Your case <strong id="case-id">${escapeHtml(caseId)}</strong> has been received. We are triaging it now.</p>
-<p><a href="${escapeHtml(selfLink)}">${escapeHtml(selfLink)}</a></p>
+<p>Your case <strong id="case-id">${escapeHtml(caseId)}</strong> has been received. We are triaging it now; keep this case ID for any follow-up.</p>
 <p><a href="/">Open another case</a></p>`,
   );
 }

@@ -80,7 +80,7 @@ export function intakeHandler(deps: IntakeDeps): HttpFunction {
       return;
     }
     const { accepted, created } = outcome.value;
-    if (html) res.status(created ? 201 : 200).type('html').send(renderConfirmation(accepted.caseId, accepted.links.self));
+    if (html) res.status(created ? 201 : 200).type('html').send(renderConfirmation(accepted.caseId));
     else res.status(created ? 201 : 200).location(accepted.links.self).json(accepted);
   };
 }
@@ -185,7 +185,16 @@ function respond(res: Response, html: boolean, error: DomainError, values: Recor
     res.status(httpStatusFor(error.code)).json(errorBody(error));
     return;
   }
-  const page = renderIntakeForm({ values, issues: error.issues, message: error.issues ? undefined : error.message });
+  // After a conflict the page's key is spent: a fresh one lets the edited case be sent as a new case.
+  const { idempotencyKey: _spent, ...kept } = values;
+  const formValues = error.code === 'idempotency_conflict' ? kept : values;
+  const message =
+    error.code === 'idempotency_conflict'
+      ? `This form already opened case ${String(error.details?.caseId)}. Submit again to open a new case with these details.`
+      : error.issues
+        ? undefined
+        : error.message;
+  const page = renderIntakeForm({ values: formValues, issues: error.issues, message });
   res.status(httpStatusFor(error.code)).type('html').send(page);
 }
 
