@@ -8,7 +8,9 @@ import type { FirestoreRegistry } from '../functions/src/adapters/firestore-regi
 import { JsonLogger } from '../functions/src/adapters/json-logger.js';
 import { loadConfig, type Config } from '../functions/src/config.js';
 import { FUNCTION_TRIGGERS, registerFunctions, type FunctionName } from '../functions/src/register-functions.js';
+import { sweepFollowups } from '../functions/src/handlers/followups.js';
 import { startEmulator, type RunningEmulator } from './emulators.js';
+import { FollowupTicker } from './followup-ticker.js';
 import { ensurePubSubTopology, type PushTarget } from './pubsub-topology.js';
 import { createRouter, readJson, sendJson, type DevRoute } from './router.js';
 import { seedDemoData } from './seed.js';
@@ -49,6 +51,11 @@ export interface LocalStack {
   registry: FirestoreRegistry;
   db: Firestore;
   partners: PartnerSimulator;
+  /**
+   * Moves the clock forward as `POST /_dev/clock/advance` does: fires what comes due on the way and
+   * runs the follow-up sweep at each moment a case is due.
+   */
+  advanceClock(ms: number): Promise<{ now: Date; sweeps: number; acted: number }>;
   emulators: { firestore: RunningEmulator; pubsub: RunningEmulator };
   seeded: { orgs: number; partners: number; workloads: number };
   stop(): Promise<void>;
@@ -118,16 +125,39 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const seeded = await seedDemoData(db, url);
 
     const partners = new PartnerSimulator({ clock, secrets: stack.deps.secrets, log: stack.deps.log }, options.partnerBehaviours);
-    router.handle(createRouter({ httpRoutes: HTTP_ROUTES, devRoutes: [clockRoute(clock), caseViewRoute(store), partners.route()] }));
-    return { url, workflowsUrl: workflowsRunner.url, workflowsRunner, config, clock, store, registry: stack.deps.registry, db, partners, emulators: { firestore, pubsub }, seeded, stop: stopAll };
+    // Cloud Scheduler's part: a followup-tick every minute of the stack's clock.
+    const followups = new FollowupTicker({
+      clock,
+      db,
+      publishTick: () => stack.realBus.publish('followup-tick', { type: 'followup.tick', data: { source: 'dev-stack' } }),
+      sweep: () => sweepFollowups(stack.deps, undefined, stack.deps.log.with({ step: 'followups', source: 'clock-advance' })),
+      // What the timers started (workflow steps, simulated partners' callbacks, pushes) finishes before the clock moves on.
+      settle: async () => {
+        const deadline = Date.now() + 2_000;
+        for (let quiet = 0; quiet < 2 && Date.now() < deadline; ) {
+          await workflowsRunner.waitForIdle();
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          quiet = router.inFlight() === 0 ? quiet + 1 : 0;
+        }
+      },
+      log: stack.deps.log,
+    });
+    const advanceClock = (ms: number) => followups.advance(ms);
+    router.handle(createRouter({ httpRoutes: HTTP_ROUTES, devRoutes: [clockRoute(clock, advanceClock), caseViewRoute(store), partners.route()] }));
+    followups.start();
+    stops.push(async () => followups.stop());
+    return { url, workflowsUrl: workflowsRunner.url, workflowsRunner, config, clock, store, registry: stack.deps.registry, db, partners, advanceClock, emulators: { firestore, pubsub }, seeded, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
   }
 }
 
-/** `GET /_dev/clock` and `POST /_dev/clock/advance {"seconds": N}`: development only, never deployed. */
-function clockRoute(clock: ControllableClock): DevRoute {
+/**
+ * `GET /_dev/clock` and `POST /_dev/clock/advance {"seconds": N}`: development only, never deployed.
+ * Advancing runs the follow-ups due on the way, each at its minute, and answers when they are done.
+ */
+function clockRoute(clock: ControllableClock, advance: LocalStack['advanceClock']): DevRoute {
   return async (req, res, url) => {
     if (url.pathname === '/_dev/clock' && req.method === 'GET') {
       sendJson(res, 200, { now: clock.now().toISOString() });
@@ -140,7 +170,8 @@ function clockRoute(clock: ControllableClock): DevRoute {
         sendJson(res, 400, { error: { code: 'invalid_request', message: 'Send {"seconds": N} with N ≥ 0.', issues: [{ path: 'seconds', message: 'A number ≥ 0' }] } });
         return true;
       }
-      sendJson(res, 200, { now: clock.advance(seconds * 1000).toISOString() });
+      const advanced = await advance(seconds * 1000);
+      sendJson(res, 200, { now: advanced.now.toISOString(), followups: { sweeps: advanced.sweeps, casesActedOn: advanced.acted } });
       return true;
     }
     return false;
@@ -184,7 +215,14 @@ async function deployWorkflows(runnerUrl: string, projectId: string, location: s
  */
 async function listen(port: number) {
   let handler: Server | undefined;
+  // Requests being answered (pushes, partner callbacks, workflow steps): advancing the clock waits for them.
+  let inFlight = 0;
   const server = createServer((req, res) => {
+    // Not the clock's own endpoint: it is the one waiting.
+    if (!req.url?.startsWith('/_dev/clock')) {
+      inFlight += 1;
+      res.once('close', () => (inFlight -= 1));
+    }
     if (handler) handler.emit('request', req, res);
     else sendJson(res, 503, { error: { code: 'starting', message: 'Tandem is starting' } });
   });
@@ -195,6 +233,7 @@ async function listen(port: number) {
   return {
     server,
     handle: (h: Server) => (handler = h),
+    inFlight: () => inFlight,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

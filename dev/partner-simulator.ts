@@ -130,6 +130,14 @@ export class PartnerSimulator {
   private answer(partnerId: string, behaviour: PartnerBehaviour, webhook: Record<string, unknown>): void {
     const caseRef = String(webhook.caseRef);
     const callbackUrl = String(webhook.callbackUrl);
+    // A reminder (the follow-up nudge to a quiet engaged partner): a partner that answers says it is on it.
+    if (webhook.type === 'collaboration.reminder') {
+      if (behaviour.mode !== 'acknowledge' && behaviour.mode !== 'flaky') return;
+      this.deps.clock.setTimer(new Date(this.deps.clock.now().getTime() + behaviour.afterMinutes * 60_000), () => {
+        void this.callBack(partnerId, callbackUrl, { type: 'collaboration.updated', caseRef, message: 'Still on it; next update within a day.', occurredAt: this.deps.clock.now().toISOString() });
+      });
+      return;
+    }
     const ticket = `${partnerId.toUpperCase()}-${1000 + ++this.tickets}`;
     const later = (minutes: number, type: string, message: string) =>
       this.deps.clock.setTimer(new Date(this.deps.clock.now().getTime() + minutes * 60_000), () => {

@@ -64,6 +64,13 @@ export class ControllableClock implements TimerClock {
     return this.timers.size;
   }
 
+  /** When the earliest waiting timer fires: the local stack advances in steps that stop there. */
+  get nextTimerAt(): Date | undefined {
+    let earliest: number | undefined;
+    for (const timer of this.timers) if (earliest === undefined || timer.at < earliest) earliest = timer.at;
+    return earliest === undefined ? undefined : new Date(earliest);
+  }
+
   private nowMs(): number {
     return this.frozenAt ?? Date.now() + this.offsetMs;
   }
