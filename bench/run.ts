@@ -4,6 +4,7 @@
  */
 import { startBenchEmulators } from './bench-stack.js';
 import { benchColdStart } from './cold-start.js';
+import { benchFollowups } from './followups.js';
 import { benchIntake } from './intake.js';
 import { benchPipeline } from './pipeline.js';
 import { benchWholeStack } from './whole-case.js';
@@ -15,6 +16,7 @@ const emulators = await startBenchEmulators(projectId);
 try {
   await benchIntake(projectId);
   await benchPipeline(projectId);
+  await benchFollowups(projectId);
   await benchColdStart(projectId);
   await benchWholeStack(emulators.firestore.hostPort, emulators.pubsub.hostPort);
   await benchWorkflowsRunner();
