@@ -263,10 +263,7 @@ export async function startWorkflowsRunner(opts: WorkflowsRunnerOptions): Promis
     const [p, l, w, eid, cb] = m as [string, string, string, string, string];
     const e = executions.get(`${wfKey(p, l, w)}/executions/${eid}`);
     const body = await readBody(req);
-    if (!e || !e.run.isAwaiting(cb)) {
-      // As the service does: nothing is waiting on this callback right now.
-      throw new ApiError(404, 'NOT_FOUND', 'no execution is waiting on this callback');
-    }
+    if (!e) throw new ApiError(404, 'NOT_FOUND', 'no such execution');
     const headers = new Map<string, Value>();
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
     const query = new Map<string, Value>();
@@ -288,7 +285,7 @@ export async function startWorkflowsRunner(opts: WorkflowsRunnerOptions): Promis
       type: 'HTTP',
     });
     if (!e.run.deliverCallback(cb, req.method ?? 'POST', request)) {
-      throw new ApiError(404, 'NOT_FOUND', `this callback expects another HTTP method than ${req.method}`);
+      throw new ApiError(404, 'NOT_FOUND', `no active callback ${cb} for ${req.method} (unknown, another method, or the execution has ended)`);
     }
     return [200, {}];
   }

@@ -179,7 +179,8 @@ export class Execution implements StepRuntime {
   readonly done: Promise<void>;
   private finish!: () => void;
   private readonly waits = new Set<Wait>();
-  private readonly callbacks = new Map<string, { method: string; deliver?: (request: Value) => void }>();
+  /** `queued`: requests received while no step waited, the service's `availablePayloads`. */
+  private readonly callbacks = new Map<string, { method: string; deliver?: (request: Value) => void; queued: Value[] }>();
   private readonly observers = new Set<() => void>();
 
   constructor(
@@ -237,13 +238,16 @@ export class Execution implements StepRuntime {
   }
 
   /**
-   * Hands an HTTP request to the `await_callback` waiting on this callback. Returns false when
-   * nothing waits (or the method differs), which the API answers with 404, as the service does.
+   * Hands an HTTP request to the `await_callback` waiting on this callback or, when no step waits
+   * yet, keeps it for the next one (the service lists these as the callback's `availablePayloads`).
+   * Returns false for an unknown callback, another method, or an execution that has ended: the API
+   * answers those with 404.
    */
   deliverCallback(callbackId: string, method: string, request: Value): boolean {
     const cb = this.callbacks.get(callbackId);
-    if (!cb?.deliver || this.state !== 'ACTIVE' || cb.method !== method) return false;
-    cb.deliver(request);
+    if (!cb || this.state !== 'ACTIVE' || cb.method !== method) return false;
+    if (cb.deliver) cb.deliver(request);
+    else cb.queued.push(request);
     return true;
   }
 
@@ -295,7 +299,7 @@ export class Execution implements StepRuntime {
 
   createCallback(method: string): Value {
     const id = randomBytes(12).toString('hex');
-    this.callbacks.set(id, { method });
+    this.callbacks.set(id, { method, queued: [] });
     return wfMap({ url: this.host.callbackUrl(id) });
   }
 
@@ -305,6 +309,8 @@ export class Execution implements StepRuntime {
     const id = typeof url === 'string' ? url.slice(url.lastIndexOf('/') + 1) : '';
     const cb = this.callbacks.get(id);
     if (!cb) return raise('ValueError', 'events.await_callback: the callback was not created by this execution');
+    const early = cb.queued.shift();
+    if (early !== undefined) return Promise.resolve(early);
     return new Promise<Value>((resolve, reject) => {
       const wait: Wait = { reject };
       const done = (): void => {

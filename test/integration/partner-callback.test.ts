@@ -102,25 +102,45 @@ describe('a verified callback', () => {
     expect((await send(callbackBody(), headers)).status).toBe(202);
   });
 
-  it('is handed to the escalation workflow waiting for it, retrying while the workflow is not waiting yet', async () => {
+  /** A stand-in for the workflow's callback endpoint that answers with the statuses given, in turn. */
+  async function callbackEndpoint(statuses: number[]): Promise<{ url: string; hits: string[]; close(): void }> {
     const hits: string[] = [];
-    const runner: Server = createServer((req, res) => {
+    const server: Server = createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
         hits.push(body);
-        res.writeHead(hits.length < 3 ? 404 : 200).end();
+        res.writeHead(statuses[Math.min(hits.length, statuses.length) - 1] ?? 200).end();
       });
     });
-    await new Promise<void>((r) => runner.listen(0, '127.0.0.1', r));
-    const callbackUrl = `http://127.0.0.1:${(runner.address() as AddressInfo).port}/callbacks/abc`;
-    await h.db.collection('cases').doc('case-netapp').set(escalatedCase('netapp', 'awaiting_partner', callbackUrl));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/callbacks/abc`, hits, close: () => server.close() };
+  }
+
+  it('is handed to the waiting escalation workflow, retried after a transient failure', async () => {
+    const endpoint = await callbackEndpoint([503, 503, 200]);
+    await h.db.collection('cases').doc('case-netapp').set(escalatedCase('netapp', 'awaiting_partner', endpoint.url));
     try {
       expect((await send(callbackBody(), signed(callbackBody(), { id: 'msg_fwd' }))).status).toBe(202);
-      expect(hits).toHaveLength(3);
-      expect(JSON.parse(hits[2]!)).toMatchObject({ type: 'collaboration.acknowledged', caseRef: 'case-netapp', webhookId: 'msg_fwd', partnerTicketId: 'NA-1' });
+      expect(endpoint.hits).toHaveLength(3);
+      expect(JSON.parse(endpoint.hits[2]!)).toMatchObject({ type: 'collaboration.acknowledged', caseRef: 'case-netapp', webhookId: 'msg_fwd', partnerTicketId: 'NA-1' });
     } finally {
-      runner.close();
+      endpoint.close();
+    }
+  });
+
+  it('is not handed over again when the workflow has ended (404), and a replay hands it over once more', async () => {
+    const endpoint = await callbackEndpoint([404]);
+    await h.db.collection('cases').doc('case-netapp').set(escalatedCase('netapp', 'awaiting_partner', endpoint.url));
+    try {
+      const headers = signed(callbackBody(), { id: 'msg_gone' });
+      expect((await send(callbackBody(), headers)).status).toBe(202);
+      expect(endpoint.hits).toHaveLength(1);
+      expect((await send(callbackBody(), headers)).status).toBe(200);
+      expect(endpoint.hits).toHaveLength(2);
+      expect((await stored()).version).toBe(7);
+    } finally {
+      endpoint.close();
     }
   });
 });

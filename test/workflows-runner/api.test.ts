@@ -1,6 +1,6 @@
 /**
  * The REST surface and time: workflow resources, execution states, cancel, list, callbacks
- * (including the 404 for an execution that is not waiting) and timers driven by a frozen
+ * (a request before the wait is kept for it; 404 once the execution ends) and timers driven by a frozen
  * ControllableClock, all through the official ExecutionsClient where it has the method.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -171,13 +171,9 @@ main:
       return { name, url: entry?.payload as string };
     }
 
-    it('a callback for an execution that is not waiting gets 404; while waiting it resumes the execution', async () => {
+    it('a callback while waiting resumes the execution; another method, an unknown callback or an ended execution gets 404', async () => {
       const { name, url } = await startCallbackFlow();
       expect(url).toMatch(new RegExp(`^${runner.url}/v1/${PARENT}/workflows/cb/executions/[^/]+/callbacks/[0-9a-f]+$`));
-
-      // Sleeping, not awaiting the callback yet: 404, as the service answers.
-      const early = await fetch(url, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
-      expect(early.status).toBe(404);
 
       clock.advance(60_000);
       await runner.waitForIdle();
@@ -207,6 +203,19 @@ main:
       // Finished: nothing waits any more.
       expect((await fetch(url, { method: 'POST', body: '{}' })).status).toBe(404);
       expect((await fetch(`${url}x`, { method: 'POST', body: '{}' })).status).toBe(404);
+    });
+
+    it('a callback that arrives before the execution waits is kept and handed to the wait (availablePayloads)', async () => {
+      const { name, url } = await startCallbackFlow();
+      // Still sleeping, not awaiting yet: accepted and kept, as the service keeps it.
+      const early = await fetch(url, { method: 'POST', body: JSON.stringify({ early: true }), headers: { 'content-type': 'application/json' } });
+      expect(early.status).toBe(200);
+      expect((await get(name)).state).toBe('ACTIVE');
+      clock.advance(60_000);
+      await runner.waitForIdle();
+      const e = await get(name);
+      expect(e.state).toBe('SUCCEEDED');
+      expect((JSON.parse(e.result as string) as { http_request: { body: unknown } }).http_request.body).toEqual({ early: true });
     });
 
     it('a twelve-hour callback timeout fires when the frozen clock is advanced past it, not before', async () => {

@@ -31,13 +31,13 @@ export class CloudWorkflowsStarter implements WorkflowStarter {
 export class HttpWorkflowCallbacks implements WorkflowCallbacks {
   constructor(private readonly accessToken?: () => Promise<string>) {}
 
-  async deliver(callbackUrl: string, body: Record<string, unknown>): Promise<{ waiting: boolean }> {
+  async deliver(callbackUrl: string, body: Record<string, unknown>): Promise<{ accepted: boolean }> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.accessToken) headers.authorization = `Bearer ${await this.accessToken()}`;
     const res = await fetch(callbackUrl, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
     await res.arrayBuffer();
-    if (res.status === 404) return { waiting: false };
+    if (res.status === 404) return { accepted: false };
     if (!res.ok) throw new Error(`workflow callback answered ${res.status}`);
-    return { waiting: true };
+    return { accepted: true };
   }
 }

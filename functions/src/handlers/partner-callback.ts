@@ -16,7 +16,7 @@ import { publishCaseUpdated, type StepDeps } from './step-deps.js';
 export interface PartnerCallbackDeps extends StepDeps {
   secrets: SecretStore;
   workflowCallbacks: WorkflowCallbacks;
-  /** Attempts and first delay for handing the event to a workflow that has not reached its wait yet. */
+  /** Attempts and first delay for handing the answer to the workflow after a transient failure. */
   forwardRetry?: { attempts: number; initialDelayMs: number };
 }
 
@@ -39,7 +39,7 @@ const unknownCase = (): DomainError => domainError('unknown_case', 'No such case
  * and, while the escalation workflow waits for this answer, the event is forwarded to it.
  */
 export function partnerCallbackHandler(deps: PartnerCallbackDeps): HttpFunction {
-  const retry = deps.forwardRetry ?? { attempts: 6, initialDelayMs: 100 };
+  const retry = deps.forwardRetry ?? { attempts: 3, initialDelayMs: 100 };
   return async (req, res) => {
     const match = /^\/partners\/([^/]+)\/callbacks\/?$/.exec(req.path);
     if (!match?.[1]) return sendError(res, domainError('not_found', `Nothing here: ${req.method} ${req.path}`));
@@ -85,7 +85,14 @@ export function partnerCallbackHandler(deps: PartnerCallbackDeps): HttpFunction 
     const caseLog = log.with({ caseId, webhookId, type: event.type });
     if (!result.found) return sendError(res, unknownCase());
     if (result.duplicate) {
+      // Applied before, but the first delivery may have crashed before its publish or hand-over:
+      // both again (the consumer drops a case-updated version it has seen; an ended execution answers 404).
       caseLog.info('partner callback replayed; already applied');
+      const held = result.case.escalation;
+      await publishCaseUpdated(deps.bus, result.case, caseId, undefined);
+      if (held?.callbackUrl && held.outcome && held.outcome !== 'ladder_exhausted') {
+        await forwardToWorkflow(deps.workflowCallbacks, held.callbackUrl, { ...event, caseRef: caseId, webhookId }, retry, caseLog);
+      }
       res.status(200).json({ status: result.case.status, duplicate: true });
       return;
     }
@@ -104,10 +111,11 @@ export function partnerCallbackHandler(deps: PartnerCallbackDeps): HttpFunction 
 }
 
 /**
- * The workflow creates its callback before notifying the partner but may not be waiting yet when a
- * quick partner answers; the service answers 404 then, so a few short retries. If it still is not
- * waiting, the state change stands and the workflow's acknowledgement timeout finds the partner
- * engaged and stops: nothing is lost, only the workflow ends later.
+ * Hands the partner's answer to the escalation workflow. The service keeps a callback that arrives
+ * before the execution waits, so only a transient failure is retried (briefly: the partner is
+ * waiting for our answer); a 404 means the execution has ended. If the hand-over still fails,
+ * nothing is lost: the state change is committed, a replay of the same webhook-id hands it over
+ * again, and otherwise the acknowledgement timeout finds the partner engaged and stops.
  */
 async function forwardToWorkflow(
   callbacks: WorkflowCallbacks,
@@ -116,15 +124,15 @@ async function forwardToWorkflow(
   retry: { attempts: number; initialDelayMs: number },
   log: Logger,
 ): Promise<void> {
-  for (let attempt = 0; attempt < retry.attempts; attempt++) {
+  for (let attempt = 1; attempt <= retry.attempts; attempt++) {
     try {
-      if ((await callbacks.deliver(callbackUrl, body)).waiting) return;
+      if (!(await callbacks.deliver(callbackUrl, body)).accepted) log.info('the escalation workflow has already ended');
+      return;
     } catch (error) {
-      log.warn('forwarding to the escalation workflow failed', { attempt, error });
+      log.warn('handing the answer to the escalation workflow failed', { attempt, error });
     }
-    await new Promise((r) => setTimeout(r, retry.initialDelayMs * 2 ** attempt));
+    if (attempt < retry.attempts) await new Promise((r) => setTimeout(r, retry.initialDelayMs * 2 ** (attempt - 1)));
   }
-  log.warn('the escalation workflow was not waiting; its acknowledgement timeout will end it');
 }
 
 const receiptId = (partnerId: string, webhookId: string) => createHash('sha256').update(`partner-webhook\n${partnerId}\n${webhookId}`).digest('hex');

@@ -7,8 +7,9 @@ export interface WorkflowStarter {
 /** Resumes a waiting execution by calling the callback URL it created. */
 export interface WorkflowCallbacks {
   /**
-   * Delivers `body` to the callback. `waiting: false` when the execution is not waiting on it (it
-   * has not reached its wait yet, or has moved on): the service answers 404 then.
+   * Delivers `body` to the callback. The service keeps a request that arrives before the execution
+   * waits (the callback's `availablePayloads`), so `accepted: false` (its 404) means the execution
+   * has ended or the callback is gone. Throws on anything else (a transient failure).
    */
-  deliver(callbackUrl: string, body: Record<string, unknown>): Promise<{ waiting: boolean }>;
+  deliver(callbackUrl: string, body: Record<string, unknown>): Promise<{ accepted: boolean }>;
 }
