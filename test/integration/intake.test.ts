@@ -102,6 +102,7 @@ describe('POST /cases with JSON', () => {
 
   it.each([
     ['orgId', { orgId: '' }],
+    ['orgId', { orgId: 'orgs/other' }],
     ['contact.name', { contact: { name: ' ', email: 'a@b.example' } }],
     ['contact.email', { contact: { name: 'A', email: 'a@' } }],
     ['subject', { subject: '' }],

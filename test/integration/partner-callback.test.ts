@@ -176,6 +176,24 @@ describe('a callback that fails verification has no effect and is never a 500', 
     expect(await eventCount()).toBe(0);
   });
 
+  it.each(['a%2Fb', 'no-such-partner'])('an unknown or impossible partner %s → 404 unknown_case, never a 500', async (partnerId) => {
+    const res = await send(callbackBody(), signed(callbackBody()), partnerId);
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unknown_case');
+  });
+
+  it('a partner path with a broken escape is refused (by the framework’s router, 400), never a 500', async () => {
+    const res = await send(callbackBody(), signed(callbackBody()), '%E0%A4%A');
+    expect(res.status).toBe(400);
+    expect((await stored()).version).toBe(6);
+  });
+
+  it('a caseRef that cannot be an ID → 400, never a 500', async () => {
+    const body = callbackBody({ caseRef: 'cases/case-netapp' });
+    const res = await send(body, signed(body));
+    expect(res.status).toBe(400);
+  });
+
   it('an unknown partner → 404 unknown_case', async () => {
     const res = await send(callbackBody(), signed(callbackBody()), 'no-such-partner');
     expect(res.status).toBe(404);

@@ -7,6 +7,13 @@ import { SupportPlan } from './support-plans.js';
  */
 export const IsoTime = z.iso.datetime();
 
+/**
+ * IDs that name Firestore documents (orgs, cases, partners): letters, digits, `-` and `_`. A `/`
+ * would name another path, and other characters have no business in an ID.
+ */
+export const DOCUMENT_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+export const DocumentId = z.string().regex(DOCUMENT_ID_PATTERN, 'An ID is 1–128 letters, digits, - or _');
+
 export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 export const Priority = z.enum(PRIORITIES);
 export type Priority = z.infer<typeof Priority>;
@@ -39,7 +46,11 @@ export type Contact = z.infer<typeof Contact>;
 
 /** What a customer submits through `POST /cases` (after the HTML form's flat fields are mapped). */
 export const CaseSubmission = z.object({
-  orgId: z.string().trim().min(1, 'Enter your organization ID').max(128),
+  orgId: z
+    .string()
+    .trim()
+    .min(1, { message: 'Enter your organization ID', abort: true })
+    .regex(DOCUMENT_ID_PATTERN, 'An organization ID is letters, digits, - or _'),
   contact: Contact,
   subject: z.string().trim().min(1, 'Enter a subject').max(200, 'Keep the subject to 200 characters'),
   description: z

@@ -5,10 +5,10 @@ import {
   ackWindowPassed, beginAwaitingPartner, closeWindow, partnerWebhookBody, recordNotification, type StepDecision,
 } from '../domain/partner-escalation.js';
 import { domainError, type DomainError, type Result } from '../domain/result.js';
-import type { Case } from '../domain/case-model.js';
+import { DocumentId, type Case } from '../domain/case-model.js';
 import type { PartnerNotifier } from '../ports/partner-notifier.js';
 import { toFieldIssues } from '../domain/zod-issues.js';
-import { checkBody } from './http-body.js';
+import { checkBody, pathId } from './http-body.js';
 import { sendError } from './http-errors.js';
 import { publishCaseUpdated, type StepDeps } from './step-deps.js';
 
@@ -18,10 +18,10 @@ export interface EscalationStepsDeps extends StepDeps {
   publicUrl: string;
 }
 
-const StartBody = z.object({ partnerId: z.string().min(1), claimId: z.string().min(1), executionId: z.string().min(1), callbackUrl: z.url() });
-const NotifyBody = z.object({ partnerId: z.string().min(1), level: z.number().int().nonnegative(), gaveUp: z.boolean().optional() });
-const TimeoutBody = z.object({ partnerId: z.string().min(1), level: z.number().int().nonnegative() });
-const FinishBody = z.object({ partnerId: z.string().min(1), event: z.looseObject({ type: z.string() }) });
+const StartBody = z.object({ partnerId: DocumentId, claimId: z.string().min(1), executionId: z.string().min(1), callbackUrl: z.url() });
+const NotifyBody = z.object({ partnerId: DocumentId, level: z.number().int().nonnegative(), gaveUp: z.boolean().optional() });
+const TimeoutBody = z.object({ partnerId: DocumentId, level: z.number().int().nonnegative() });
+const FinishBody = z.object({ partnerId: DocumentId, event: z.looseObject({ type: z.string() }) });
 
 /**
  * The internal function the `partner-escalation` workflow calls for every step, so that the
@@ -42,7 +42,11 @@ export function escalationStepsHandler(deps: EscalationStepsDeps): HttpFunction 
       sendError(res, kind.error);
       return;
     }
-    const caseId = decodeURIComponent(match[1]);
+    const caseId = pathId(match[1]);
+    if (!caseId) {
+      sendError(res, domainError('unknown_case', 'Not a case ID.'));
+      return;
+    }
     const log = deps.log.with({ step: `escalation.${match[2]}`, caseId });
     const body: unknown = req.body;
     switch (match[2]) {

@@ -1,4 +1,5 @@
 import type { Request } from '@google-cloud/functions-framework';
+import { DocumentId } from '../domain/case-model.js';
 import { domainError, fail, ok, type Result } from '../domain/result.js';
 import { MAX_BODY_BYTES } from './http-errors.js';
 
@@ -21,4 +22,14 @@ export function checkBody(req: Request, accepted: readonly BodyKind[]): Result<B
   return fail(
     domainError('unsupported_media_type', `Send ${names.join(' or ')}.`, { details: { contentType: req.get('content-type') ?? null } }),
   );
+}
+
+/** A path segment as a document ID, or `undefined` when it cannot be one (a bad escape included: never a 500). */
+export function pathId(segment: string): string | undefined {
+  try {
+    const id = decodeURIComponent(segment);
+    return DocumentId.safeParse(id).success ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import type { HttpFunction, Request } from '@google-cloud/functions-framework';
 import { z } from 'zod';
 import { applyPartnerEvent, PARTNER_EVENT_TYPES, type CallbackDecision } from '../domain/partner-escalation.js';
-import { IsoTime } from '../domain/case-model.js';
+import { DocumentId, IsoTime } from '../domain/case-model.js';
 import { domainError, type DomainError } from '../domain/result.js';
 import { toFieldIssues } from '../domain/zod-issues.js';
 import type { Logger } from '../ports/logger.js';
 import type { SecretStore } from '../ports/secret-store.js';
 import type { WorkflowCallbacks } from '../ports/workflow-starter.js';
 import { verifyWebhook } from '../adapters/standard-webhooks.js';
-import { checkBody } from './http-body.js';
+import { checkBody, pathId } from './http-body.js';
 import { sendError } from './http-errors.js';
 import { publishCaseUpdated, type StepDeps } from './step-deps.js';
 
@@ -22,7 +22,7 @@ export interface PartnerCallbackDeps extends StepDeps {
 
 const CallbackBody = z.object({
   type: z.enum(PARTNER_EVENT_TYPES),
-  caseRef: z.string().min(1).max(128),
+  caseRef: DocumentId,
   partnerTicketId: z.string().min(1).max(200).optional(),
   message: z.string().max(10_000).optional(),
   occurredAt: IsoTime,
@@ -47,9 +47,10 @@ export function partnerCallbackHandler(deps: PartnerCallbackDeps): HttpFunction 
       res.set('Allow', 'POST');
       return sendError(res, domainError('method_not_allowed', 'Partner callbacks are POSTed.'));
     }
-    const partnerId = decodeURIComponent(match[1]);
+    const partnerId = pathId(match[1]);
     const kind = checkBody(req, ['json']);
     if (!kind.ok) return sendError(res, kind.error);
+    if (!partnerId) return sendError(res, unknownCase());
 
     const [partner, secrets] = await Promise.all([deps.registry.partner(partnerId), deps.secrets.partnerWebhookSecrets(partnerId)]);
     // An unknown partner learns nothing more than a wrong case would tell it.
