@@ -99,13 +99,13 @@ describe('a collaborative case, end to end', () => {
       const list = await executionsFor(caseId);
       return list.every((e) => e.state === 'SUCCEEDED') ? list : undefined;
     });
-    expect(JSON.parse(execution!.result ?? '{}')).toMatchObject({ action: 'stop', reason: 'partner_answered', status: 'partner_engaged' });
+    expect(JSON.parse(execution!.result ?? '{}')).toEqual({ action: 'stop', reason: 'partner_answered', partnerEvent: 'collaboration.acknowledged' });
 
     await advanceMinutes(120);
     await statusOf(caseId, 'resolved');
     expect(summary(await timeline(caseId))).toEqual([
       'case_received', 'case_classified', 'case_prioritized', '→triaged', 'escalation_requested', '→awaiting_partner', 'partner_notified',
-      '→partner_engaged', 'escalation_window_closed', '→resolved',
+      '→partner_engaged', '→resolved',
     ]);
     expect(await executionsFor(caseId)).toHaveLength(1);
   });

@@ -106,7 +106,8 @@ describe('the acknowledgement window passes with no answer', () => {
       if (!step.ok || !step.value.change) throw new Error('expected a climb');
       c = apply(c, step.value.change.patch);
       levels.push(c.escalation!.level);
-      expect(step.value.change.events[0]).toMatchObject({ type: 'escalation_level_raised', internal: false, data: { contact: partner.escalationLadder[c.escalation!.level - 1] } });
+      // Internal: the partner's escalation contacts are not shown to the customer.
+      expect(step.value.change.events[0]).toMatchObject({ type: 'escalation_level_raised', internal: true, data: { contact: partner.escalationLadder[c.escalation!.level - 1] } });
     }
     expect(levels).toEqual([1, 2]);
     const last = ackWindowPassed(c, 2, partner, minutes(90));
@@ -172,7 +173,8 @@ describe('the outbound webhook body', () => {
       type: 'collaboration.requested', caseRef: 'case-1', level: 0, priority: 'P1', summary: 'Volumes read-only', product: 'Cloud Volumes ONTAP',
       customer: { org: 'Initech', contactName: 'Ada' }, respondBy: '2026-11-23T10:30:00.000Z', callbackUrl: 'http://tandem/partners/netapp/callbacks',
     });
-    const escalated: Escalation = { ...c.escalation!, level: 1 };
-    expect(partnerWebhookBody({ ...c, escalation: escalated }, 'case-1', 'Initech', 'u').type).toBe('collaboration.escalated');
+    const escalated: Escalation = { ...c.escalation!, level: 2 };
+    const body = partnerWebhookBody({ ...c, escalation: escalated }, 'case-1', 'Initech', 'u', partner.escalationLadder);
+    expect(body).toMatchObject({ type: 'collaboration.escalated', level: 2, escalationContact: partner.escalationLadder[1] });
   });
 });

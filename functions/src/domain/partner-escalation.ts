@@ -8,7 +8,7 @@ import { addMinutes, partnerAckMinutes } from './sla-policy.js';
 /**
  * The partner escalation as pure decisions. One `escalate` delivery claims the escalation and starts
  * the one workflow execution; the workflow then calls back into Tandem (start, notify, ack-timeout,
- * finish), and each call lands here. The workflow covers the acknowledgement window only: partner
+ * ack-timeout), and each call lands here. The workflow covers the acknowledgement window only: partner
  * updates after that are applied by the callback function directly (DESIGN.md, "Workflows").
  */
 
@@ -67,7 +67,7 @@ export function releaseClaim(current: Case, claimId: string, at: Date): CaseChan
   return { patch: { escalation: null, ...bump(current, at) }, events: [] };
 }
 
-const ackTimeoutSeconds = (ackDueAt: string, at: Date) => Math.max(0, Math.ceil((Date.parse(ackDueAt) - at.getTime()) / 1000));
+export const ackTimeoutSeconds = (ackDueAt: string, at: Date) => Math.max(0, Math.ceil((Date.parse(ackDueAt) - at.getTime()) / 1000));
 
 export interface StepDecision {
   change: CaseChange | null;
@@ -115,10 +115,14 @@ export function partnerWebhookBody(
   caseId: string,
   orgName: string,
   callbackUrl: string,
+  ladder: Partner['escalationLadder'] = [],
 ): Record<string, unknown> {
   const level = current.escalation?.level ?? 0;
+  // Level n is addressed to the n-th rung of the partner's ladder: the partner routes it there.
+  const escalationContact = level > 0 ? ladder[level - 1] : undefined;
   return {
     type: level === 0 ? 'collaboration.requested' : 'collaboration.escalated',
+    ...(escalationContact ? { escalationContact } : {}),
     caseRef: caseId,
     level,
     priority: current.priority,
@@ -158,7 +162,8 @@ export function ackWindowPassed(current: Case, level: number, partner: Pick<Part
     return ok({
       change: {
         patch: { escalation: { ...held, level: next, ackDueAt }, nextActionAt: ackDueAt, ...bump(current, at) },
-        events: [event('escalation_level_raised', at, { level: next, contact, ackDueAt }, false)],
+        // Internal: the partner's escalation contacts are not for the customer's eyes.
+        events: [event('escalation_level_raised', at, { level: next, contact, ackDueAt })],
       },
       moves: [],
       instruction: wait(next, ackDueAt, at),
@@ -188,14 +193,6 @@ export function ackWindowPassed(current: Case, level: number, partner: Pick<Part
     moves: [{ from: 'awaiting_partner', to: 'in_progress' }],
     instruction: { action: 'stop', reason: 'ladder_exhausted', status: 'in_progress' },
   });
-}
-
-/** The workflow heard the partner's answer and ends: recorded for the audit trail, no status change. */
-export function closeWindow(current: Case, partnerEventType: string, at: Date): CaseChange {
-  return {
-    patch: bump(current, at),
-    events: [event('escalation_window_closed', at, { partnerEvent: partnerEventType, status: current.status })],
-  };
 }
 
 export const PARTNER_EVENT_TYPES = [

@@ -2,7 +2,7 @@ import type { HttpFunction, Response } from '@google-cloud/functions-framework';
 import { z } from 'zod';
 import type { StatusMove } from '../domain/case-change.js';
 import {
-  ackWindowPassed, beginAwaitingPartner, closeWindow, partnerWebhookBody, recordNotification, type StepDecision,
+  ackTimeoutSeconds, ackWindowPassed, beginAwaitingPartner, partnerWebhookBody, recordNotification, type StepDecision,
 } from '../domain/partner-escalation.js';
 import { domainError, type DomainError, type Result } from '../domain/result.js';
 import { DocumentId, type Case } from '../domain/case-model.js';
@@ -21,18 +21,17 @@ export interface EscalationStepsDeps extends StepDeps {
 const StartBody = z.object({ partnerId: DocumentId, claimId: z.string().min(1), executionId: z.string().min(1), callbackUrl: z.url() });
 const NotifyBody = z.object({ partnerId: DocumentId, level: z.number().int().nonnegative(), gaveUp: z.boolean().optional() });
 const TimeoutBody = z.object({ partnerId: DocumentId, level: z.number().int().nonnegative() });
-const FinishBody = z.object({ partnerId: DocumentId, event: z.looseObject({ type: z.string() }) });
 
 /**
  * The internal function the `partner-escalation` workflow calls for every step, so that the
  * workflow never writes Firestore itself and every step lands on the case timeline. Internal only:
  * in production it accepts internal traffic with an OIDC token from the workflow's service account.
  *
- * POST /escalations/{caseId}/start | notify | ack-timeout | finish
+ * POST /escalations/{caseId}/start | notify | ack-timeout
  */
 export function escalationStepsHandler(deps: EscalationStepsDeps): HttpFunction {
   return async (req, res) => {
-    const match = /^\/escalations\/([^/]+)\/(start|notify|ack-timeout|finish)$/.exec(req.path);
+    const match = /^\/escalations\/([^/]+)\/(start|notify|ack-timeout)$/.exec(req.path);
     if (!match?.[1] || !match[2] || req.method !== 'POST') {
       sendError(res, domainError('not_found', `Nothing here: ${req.method} ${req.path}`));
       return;
@@ -54,10 +53,8 @@ export function escalationStepsHandler(deps: EscalationStepsDeps): HttpFunction 
         return withBody(res, StartBody, body, (b) => start(deps, caseId, b, res));
       case 'notify':
         return withBody(res, NotifyBody, body, (b) => notify(deps, caseId, b, res, log));
-      case 'ack-timeout':
-        return withBody(res, TimeoutBody, body, (b) => ackTimeout(deps, caseId, b, res));
       default:
-        return withBody(res, FinishBody, body, (b) => finish(deps, caseId, b, res));
+        return withBody(res, TimeoutBody, body, (b) => ackTimeout(deps, caseId, b, res));
     }
   };
 }
@@ -91,7 +88,9 @@ async function decideAndApply(deps: StepDeps, caseId: string, partnerId: string,
 }
 
 async function publishMoves(deps: StepDeps, caseId: string, current: Case, moves: StatusMove[]): Promise<void> {
-  await Promise.all(moves.map((m, i) => publishCaseUpdated(deps.bus, { status: m.to, version: current.version - (moves.length - 1 - i) }, caseId, undefined, m.from)));
+  // Nothing moved (a retried step): publish the current status again, so a crash after the commit loses no notice.
+  if (moves.length === 0) await publishCaseUpdated(deps.bus, current, caseId, undefined);
+  await Promise.all(moves.map((m) => publishCaseUpdated(deps.bus, { status: m.to, version: current.version }, caseId, undefined, m.from)));
 }
 
 function reply(res: Response, outcome: { ok: true; value: StepDecision } | { ok: false; error: DomainError }): void {
@@ -123,13 +122,16 @@ async function notify(deps: EscalationStepsDeps, caseId: string, body: z.infer<t
   const [current, partner] = await Promise.all([deps.store.getCase(caseId), deps.registry.partner(body.partnerId)]);
   if (!current || !partner || current.partnerId !== body.partnerId) return sendError(res, domainError('unknown_case', `No case ${caseId} for ${body.partnerId}.`));
   const webhookId = `${caseId}.level-${body.level}`;
+  // The workflow waits for what is left of the window when notify answers, not what was left before
+  // its retries: the deadline the partner was given is the one that counts.
+  const waitSeconds = () => (current.escalation?.ackDueAt ? ackTimeoutSeconds(current.escalation.ackDueAt, deps.clock.now()) : 0);
   if (body.gaveUp) {
     await deps.store.updateCase(caseId, (c) => recordNotification(c, { level: body.level, webhookId, status: 0, delivered: false }, deps.clock.now()));
-    res.status(200).json({ delivered: false });
+    res.status(200).json({ delivered: false, ackTimeoutSeconds: waitSeconds() });
     return;
   }
   if (current.status !== 'awaiting_partner' || current.escalation?.level !== body.level) {
-    res.status(200).json({ delivered: false, reason: `case is ${current.status} at level ${current.escalation?.level ?? '-'}` });
+    res.status(200).json({ delivered: false, ackTimeoutSeconds: 0, reason: `case is ${current.status} at level ${current.escalation?.level ?? '-'}` });
     return;
   }
   const org = await deps.registry.org(current.orgId);
@@ -137,7 +139,7 @@ async function notify(deps: EscalationStepsDeps, caseId: string, body: z.infer<t
     partnerId: body.partnerId,
     url: partner.webhookUrl,
     webhookId,
-    body: partnerWebhookBody(current, caseId, org?.name ?? current.orgId, `${deps.publicUrl}/partners/${encodeURIComponent(body.partnerId)}/callbacks`),
+    body: partnerWebhookBody(current, caseId, org?.name ?? current.orgId, `${deps.publicUrl}/partners/${encodeURIComponent(body.partnerId)}/callbacks`, partner.escalationLadder),
   });
   const retryable = delivery.status === 0 || delivery.status === 429 || delivery.status >= 500;
   if (retryable) {
@@ -147,12 +149,5 @@ async function notify(deps: EscalationStepsDeps, caseId: string, body: z.infer<t
   }
   const delivered = delivery.status >= 200 && delivery.status < 300;
   await deps.store.updateCase(caseId, (c) => recordNotification(c, { level: body.level, webhookId, status: delivery.status, delivered }, deps.clock.now()));
-  res.status(200).json({ delivered, status: delivery.status });
-}
-
-async function finish(deps: EscalationStepsDeps, caseId: string, body: z.infer<typeof FinishBody>, res: Response): Promise<void> {
-  const at = deps.clock.now();
-  const result = await deps.store.updateCase(caseId, (c) => (c.partnerId === body.partnerId ? closeWindow(c, body.event.type, at) : null));
-  if (!result.found || !result.changed) return sendError(res, domainError('unknown_case', `No case ${caseId} for ${body.partnerId}.`));
-  res.status(200).json({ action: 'stop', reason: 'partner_answered', status: result.case.status });
+  res.status(200).json({ delivered, status: delivery.status, ackTimeoutSeconds: waitSeconds() });
 }

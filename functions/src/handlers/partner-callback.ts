@@ -34,7 +34,8 @@ const unknownCase = (): DomainError => domainError('unknown_case', 'No such case
  * `POST /partners/{partnerId}/callbacks`: a partner's answer about an escalated case.
  *
  * Order matters: size and type, then the signature on the raw bytes (constant time, every secret of
- * the partner), and only then is the body parsed. The state change, the `webhook-id` receipt (replay
+ * the partner), and only then does Tandem parse the body. (The Functions Framework has already parsed
+ * a copy for `req.body`; Tandem never reads it: README, design notes.) The state change, the `webhook-id` receipt (replay
  * protection) and the timeline event commit in one transaction; then `case-updated` is published
  * and, while the escalation workflow waits for this answer, the event is forwarded to it.
  */
@@ -103,7 +104,7 @@ export function partnerCallbackHandler(deps: PartnerCallbackDeps): HttpFunction 
       return sendError(res, decision.error);
     }
     const { moves, resumesWorkflow } = decision.value;
-    await Promise.all(moves.map((m, i) => publishCaseUpdated(deps.bus, { status: m.to, version: result.case.version - (moves.length - 1 - i) }, caseId, undefined, m.from)));
+    await Promise.all(moves.map((m) => publishCaseUpdated(deps.bus, { status: m.to, version: result.case.version }, caseId, undefined, m.from)));
     const callbackUrl = result.case.escalation?.callbackUrl;
     if (resumesWorkflow && callbackUrl) await forwardToWorkflow(deps.workflowCallbacks, callbackUrl, { ...event, caseRef: caseId, webhookId }, retry, caseLog);
     caseLog.info('partner callback applied', { status: result.case.status });

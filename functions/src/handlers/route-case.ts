@@ -30,8 +30,7 @@ export function routeHandler(deps: StepDeps): CloudEventFunction {
     if (routed.status === 'received') return { kind: 'skipped', reason: 'the case is still received' };
 
     const updates = result.changed
-      ? // Each move raised the version by one; the last one is the case's version now.
-        moves.map((move, i) => ({ status: move.to, version: routed.version - (moves.length - 1 - i), from: move.from }))
+      ? moves.map((move) => ({ status: move.to, version: routed.version, from: move.from }))
       : [{ status: routed.status, version: routed.version, from: undefined }];
     // Re-published while the case still waits for its escalation to start; escalate is idempotent.
     const requestEscalation = escalate || (!result.changed && routed.approach === 'collaborative' && routed.status === 'triaged');

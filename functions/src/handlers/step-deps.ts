@@ -17,8 +17,9 @@ export interface StepDeps {
 }
 
 /**
- * `case-updated`, once per status change. `version` lets the consumer drop a copy it has seen:
- * a step that finds itself applied publishes the current status again.
+ * `case-updated`, once per status change, with the case's version after the commit that made it
+ * (a commit that moved the case twice publishes both moves with that version). `(version, status)`
+ * lets the consumer drop a copy it has seen: a step that finds itself applied publishes again.
  */
 export async function publishCaseUpdated(bus: EventBus, current: Pick<Case, 'status' | 'version'>, caseId: string, trace: string | undefined, from?: Case['status']): Promise<void> {
   await bus.publish('case-updated', {
