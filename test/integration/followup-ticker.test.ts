@@ -68,8 +68,8 @@ describe('the local stack’s follow-up ticker', () => {
     await seed('waiting-since-noon', waiting('2026-11-23T12:00:00.000Z'));
     const advanced = await ticker.advance(7 * DAY + 4 * 60 * MINUTE);
     expect(advanced.now.toISOString()).toBe('2026-11-30T13:00:00.000Z');
-    expect(await followupsOn('waiting')).toEqual(['11-26T09:00 customer_reminded', '11-30T09:00 status_changed', '11-30T09:00 customer_notified']);
-    expect(await followupsOn('waiting-since-noon')).toEqual(['11-26T12:00 customer_reminded', '11-30T12:00 status_changed', '11-30T12:00 customer_notified']);
+    expect(await followupsOn('waiting')).toEqual(['11-26T09:00 customer_reminded', '11-30T09:00 status_changed']);
+    expect(await followupsOn('waiting-since-noon')).toEqual(['11-26T12:00 customer_reminded', '11-30T12:00 status_changed']);
     expect(advanced).toMatchObject({ sweeps: 4, acted: 4 });
     // The minute timer sat out the walk and is armed again for the next minute.
     expect(ticks).toEqual([]);

@@ -220,14 +220,13 @@ describe('a simulated week over cases in every status', () => {
     expect(followupsOn(await timelineOf('awaiting-customer'))).toEqual([
       '11-26T09:00 customer_reminded',
       '11-30T09:00 closed:no_customer_reply',
-      '11-30T09:00 customer_notified',
     ]);
     expect(followupsOn(await timelineOf('awaiting-customer-replies'))).toEqual(['11-26T09:00 customer_reminded']);
     // Nothing while paused (the 10:00 due time passed during the wait); then 90 minutes from the reply.
     expect(followupsOn(await timelineOf('paused'))).toEqual(['11-25T10:00 sla_warning', '11-25T10:30 sla_breached']);
-    expect(followupsOn(await timelineOf('resolved'))).toEqual(['11-26T09:00 closed:closed_after_resolution', '11-26T09:00 customer_notified']);
+    expect(followupsOn(await timelineOf('resolved'))).toEqual(['11-26T09:00 closed:closed_after_resolution']);
     expect(followupsOn(await timelineOf('resolved-reopened'))).toEqual([]);
-    expect(followupsOn(await timelineOf('referred'))).toEqual(['11-26T09:00 closed:closed_after_referral', '11-26T09:00 customer_notified']);
+    expect(followupsOn(await timelineOf('referred'))).toEqual(['11-26T09:00 closed:closed_after_referral']);
     expect(followupsOn(await timelineOf('closed'))).toEqual([]);
     // A quiet day after the last word: the partner's update on day 2 at 15:00 moves the next nudge.
     expect(followupsOn(await timelineOf('partner-engaged'))).toEqual([
@@ -235,9 +234,10 @@ describe('a simulated week over cases in every status', () => {
       '11-26T15:00 partner_nudged', '11-27T15:00 partner_nudged', '11-28T15:00 partner_nudged', '11-29T15:00 partner_nudged',
     ]);
 
-    // The customer-visible side: the reminder and the closure notice are public; SLA events are internal.
+    // The customer-visible side: the reminder and the closure, with its message, are public; SLA events are internal.
     const waiting = await timelineOf('awaiting-customer');
-    expect(waiting.filter((e) => !e.internal).map((e) => e.type)).toEqual(['customer_reminded', 'status_changed', 'customer_notified']);
+    expect(waiting.filter((e) => !e.internal).map((e) => e.type)).toEqual(['customer_reminded', 'status_changed']);
+    expect(String(waiting.at(-1)?.data.message)).toMatch(/^We have not heard back from you for 7 days/);
     expect(await caseOf('awaiting-customer')).toMatchObject({ status: 'closed', nextActionAt: null, customerRemindedAt: iso(3 * DAY) });
     expect(await caseOf('in-progress')).toMatchObject({ sla: { warned: true, breached: true }, nextActionAt: null });
     expect(await caseOf('paused')).toMatchObject({ sla: { firstResponseDueAt: iso(2 * DAY + 90), pausedMinutes: 2 * DAY + 30, warned: true, breached: true } });
@@ -272,8 +272,8 @@ describe('a simulated week over cases in every status', () => {
   });
 });
 
-describe('two ticks at once', () => {
-  it('act once: every follow-up is applied by one of them, and notified once', async () => {
+describe('overlapping ticks', () => {
+  it('three ticks at once act once: every follow-up is applied by one of them, and notified once', async () => {
     await seed({
       warn: aCase('in_progress'),
       remind: aCase('awaiting_customer', { resumeStatus: 'in_progress', sla: responded, statusChangedAt: iso(-3 * DAY) }),
@@ -289,7 +289,7 @@ describe('two ticks at once', () => {
       const expected: Record<string, string[]> = {
         warn: ['sla_warning'],
         remind: ['customer_reminded'],
-        close: ['status_changed', 'customer_notified'],
+        close: ['status_changed'],
         nudge: ['partner_nudged'],
         stuck: ['step_redriven'],
       };

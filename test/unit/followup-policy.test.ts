@@ -234,9 +234,9 @@ describe('follow-up decisions', () => {
     expect(d.applied).toEqual(['auto_close']);
     expect(d.moves).toEqual([{ from: status, to: 'closed' }]);
     expect(d.change.patch).toMatchObject({ status: 'closed', statusChangedAt: iso(minutes), version: 6, nextActionAt: null });
-    expect(d.change.events.map((e) => [e.type, e.internal])).toEqual([['status_changed', false], ['customer_notified', false]]);
+    expect(d.change.events.map((e) => [e.type, e.internal])).toEqual([['status_changed', false]]);
     expect(d.change.events[0]?.data).toMatchObject({ from: status, to: 'closed', reason });
-    expect(String(d.change.events[1]?.data.message)).toContain(message);
+    expect(String(d.change.events[0]?.data.message)).toContain(message);
   });
 
   it('a closure that is due makes a reminder due at the same time unnecessary', () => {

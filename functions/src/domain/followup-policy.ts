@@ -278,11 +278,14 @@ export function decideFollowups(current: Case, now: Date, periods: FollowupPerio
         notices.push('customer_reminded');
         break;
       case 'auto_close': {
-        const moved = changeStatus(working, 'closed', { at: now, actor: SYSTEM, reason: due.reason, data: { since: current.statusChangedAt } });
+        // The customer is told by the public status change, which carries the message, and its `case-updated`
+        // notification: one event, not two, as a whole case has a budget of 20 writes.
+        const message = CLOSE_MESSAGES[due.reason](periods);
+        const moved = changeStatus(working, 'closed', { at: now, actor: SYSTEM, reason: due.reason, data: { since: current.statusChangedAt, message } });
         if (!moved.ok) break;
         const { version: _v, ...statusPatch } = moved.value.patch;
         apply(statusPatch);
-        events.push({ ...moved.value.event }, event('customer_notified', when, { message: CLOSE_MESSAGES[due.reason](periods), reason: due.reason }, false));
+        events.push(moved.value.event);
         moves.push({ from: current.status, to: 'closed' });
         break;
       }
