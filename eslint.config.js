@@ -17,4 +17,10 @@ export default tseslint.config(
     files: ['functions/src/config.ts', 'dev/**', 'test/**', 'bench/**', 'vitest.config.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
+  {
+    // CommonJS fixtures (the cold-start baseline is a plain Functions Framework function).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );
