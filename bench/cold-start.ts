@@ -32,6 +32,7 @@ function firstRequests(projectId: string): Record<string, { path: string; init: 
     prioritize: push(projectId, 'case-classified'),
     route: push(projectId, 'case-prioritized'),
     escalate: push(projectId, 'escalation-requested'),
+    followups: push(projectId, 'followup-tick'),
   };
 }
 

@@ -129,7 +129,7 @@ const caseOf = async (caseId: string): Promise<Case> => (await h.db.collection('
 
 /** The follow-ups on a timeline: what the sweep did, and when. */
 const followupsOn = (events: TimelineEvent[]) =>
-  events.filter((e) => e.actor.kind === 'system' && e.actor.id === 'tandem').map((e) => `${e.at.slice(5, 16)} ${e.type === 'status_changed' ? `closed:${String(e.data.reason)}` : e.type}`);
+  events.filter((e) => e.actor.kind === 'system' && e.actor.id === 'tandem').map((e) => `${e.at.slice(5, 16)} ${e.type === 'status_changed' ? `${String(e.data.to)}:${String(e.data.reason)}` : e.type}`);
 
 /** The earliest `nextActionAt` of any case (read straight from Firestore, not through the store). */
 async function earliestNextAction(): Promise<number | undefined> {
@@ -216,7 +216,8 @@ describe('a simulated week over cases in every status', () => {
 
     expect(followupsOn(await timelineOf('in-progress'))).toEqual(['11-23T10:30 sla_warning', '11-23T11:00 sla_breached']);
     expect(followupsOn(await timelineOf('in-progress-answered'))).toEqual([]);
-    expect(followupsOn(await timelineOf('awaiting-partner'))).toEqual(['11-23T09:12 sla_warning', '11-23T09:15 sla_breached']);
+    // No workflow runs here: 30 minutes past the partner's deadline the sweep takes the case back.
+    expect(followupsOn(await timelineOf('awaiting-partner'))).toEqual(['11-23T09:12 sla_warning', '11-23T09:15 sla_breached', '11-23T10:30 in_progress:escalation_lost']);
     expect(followupsOn(await timelineOf('awaiting-customer'))).toEqual([
       '11-26T09:00 customer_reminded',
       '11-30T09:00 closed:no_customer_reply',

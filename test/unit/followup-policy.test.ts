@@ -146,10 +146,10 @@ const ROWS: Row[] = [
     due: [[DAY, []]],
   },
   {
-    name: 'awaiting_partner: only the first-response clock (the workflow owns the acknowledgement window)',
-    case: aCase({ status: 'awaiting_partner', approach: 'collaborative', partnerId: 'netapp', escalation: escalation({ ackDueAt: iso(60), acknowledgedAt: null }) }),
+    name: 'awaiting_partner: the first-response clock; the workflow owns the window, the sweep takes back a case 30 minutes past it',
+    case: aCase({ status: 'awaiting_partner', approach: 'collaborative', partnerId: 'netapp', sla: responded, escalation: escalation({ ackDueAt: iso(60), acknowledgedAt: null }) }),
     next: iso(90),
-    due: [[60, []], [90, ['sla_warning']]],
+    due: [[60, []], [89, []], [90, ['escalation_lost']]],
   },
   { name: 'closed: nothing, ever', case: aCase({ status: 'closed' }), next: null, due: [[0, []], [30 * DAY, []]] },
 ];
@@ -289,6 +289,16 @@ describe('follow-up decisions', () => {
     expect(first.change.patch).toMatchObject({ updatedAt: iso(2), nextActionAt: iso(4) });
     const second = decideFollowups(applied(stuck, first), plus(4), P)!;
     expect(second.change.patch.nextActionAt).toBe(iso(8));
+  });
+
+  it('an escalation whose workflow died is taken back: in_progress, the customer told, one case-updated move', () => {
+    const lost = aCase({ status: 'awaiting_partner', approach: 'collaborative', partnerId: 'netapp', sla: responded, escalation: escalation({ ackDueAt: iso(60), acknowledgedAt: null }) });
+    const d = decideFollowups(lost, plus(90), P)!;
+    expect(d.applied).toEqual(['escalation_lost']);
+    expect(d.moves).toEqual([{ from: 'awaiting_partner', to: 'in_progress' }]);
+    expect(d.change.patch).toMatchObject({ status: 'in_progress', escalation: { outcome: 'ladder_exhausted', ackDueAt: null } });
+    expect(d.change.events[0]).toMatchObject({ type: 'status_changed', internal: false, data: { reason: 'escalation_lost' } });
+    expect(decideFollowups(applied(lost, d), plus(91), P)?.applied ?? []).toEqual([]);
   });
 
   it('nothing due but nextActionAt out of date (written before the schedule existed): only nextActionAt is corrected', () => {

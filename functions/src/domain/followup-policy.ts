@@ -62,10 +62,13 @@ export const DEFAULT_FOLLOWUP_PERIODS: FollowupPeriods = {
 /** The event a stuck case's step is waiting for; re-publishing it re-drives the step (steps are idempotent). */
 export type RedriveTopic = 'case-received' | 'case-classified' | 'case-prioritized' | 'escalation-requested';
 
+/** How long past the acknowledgement deadline an escalation with no workflow activity is given up. */
+export const ESCALATION_LOST_GRACE_MINUTES = 30;
+
 export type CloseReason = 'no_customer_reply' | 'closed_after_resolution' | 'closed_after_referral';
 
 export type Followup =
-  | { kind: 'sla_warning' | 'sla_breach' | 'customer_reminder' | 'partner_nudge'; dueAt: Date }
+  | { kind: 'sla_warning' | 'sla_breach' | 'customer_reminder' | 'partner_nudge' | 'escalation_lost'; dueAt: Date }
   | { kind: 'auto_close'; dueAt: Date; reason: CloseReason }
   | { kind: 'redrive'; dueAt: Date; topic: RedriveTopic };
 export type FollowupKind = Followup['kind'];
@@ -90,6 +93,11 @@ export function pendingFollowups(c: Case, periods: FollowupPeriods): Followup[] 
       break;
     case 'referred_to_vendor':
       pending.push({ kind: 'auto_close', dueAt: addMinutes(since, periods.referredCloseMinutes), reason: 'closed_after_referral' });
+      break;
+    case 'awaiting_partner':
+      // The workflow answers every acknowledgement deadline itself; one this far past it has died
+      // (a step failed for good): Customer Care takes the case back rather than leave it waiting.
+      if (c.escalation?.ackDueAt) pending.push({ kind: 'escalation_lost', dueAt: addMinutes(at(c.escalation.ackDueAt), ESCALATION_LOST_GRACE_MINUTES) });
       break;
     case 'partner_engaged':
       if (c.escalation) pending.push({ kind: 'partner_nudge', dueAt: addMinutes(at(partnerQuietSince(c, c.escalation)), periods.partnerNudgeMinutes) });
@@ -304,6 +312,21 @@ export function decideFollowups(current: Case, now: Date, periods: FollowupPerio
             ...(nudge.reason ? { reason: nudge.reason } : {}),
           }, true),
         );
+        break;
+      }
+      case 'escalation_lost': {
+        const held = working.escalation;
+        const moved = changeStatus(working, 'in_progress', {
+          at: now,
+          actor: SYSTEM,
+          reason: 'escalation_lost',
+          data: { partnerId: current.partnerId, ackDueAt: held?.ackDueAt, message: 'The technology partner has not responded yet; our engineers are continuing to work on your case directly.' },
+        });
+        if (!moved.ok || !held) break;
+        const { version: _v, ...statusPatch } = moved.value.patch;
+        apply({ ...statusPatch, escalation: { ...held, outcome: 'ladder_exhausted', endedAt: when, ackDueAt: null } });
+        events.push(moved.value.event);
+        moves.push({ from: current.status, to: 'in_progress' });
         break;
       }
       case 'redrive':

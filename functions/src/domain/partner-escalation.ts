@@ -10,6 +10,7 @@ import { addMinutes, partnerAckMinutes } from './sla-policy.js';
  * the one workflow execution; the workflow then calls back into Tandem (start, notify, ack-timeout,
  * ack-timeout), and each call lands here. The workflow covers the acknowledgement window only: partner
  * updates after that are applied by the callback function directly (DESIGN.md, "Workflows").
+ * `nextActionAt` is not set here: the store derives it from the case as written (followup-policy.ts).
  */
 
 /** A claim whose execution never reported back within this time may be taken over. */
@@ -56,7 +57,7 @@ export function claimEscalation(current: Case, claimId: string, at: Date): CaseC
     endedAt: null,
   };
   return {
-    patch: { escalation, nextActionAt: addMinutes(at, ESCALATION_CLAIM_LEASE_MINUTES).toISOString(), ...bump(current, at) },
+    patch: { escalation, ...bump(current, at) },
     events: [event('escalation_requested', at, { partnerId: current.partnerId, takeover: held ? held.claimId : undefined })],
   };
 }
@@ -101,7 +102,7 @@ export function beginAwaitingPartner(
   if (!moved.ok) return moved;
   const escalation: Escalation = { ...held, executionId: request.executionId, callbackUrl: request.callbackUrl, level: 0, ackDueAt };
   return ok({
-    change: { patch: { ...moved.value.patch, escalation, nextActionAt: ackDueAt }, events: [moved.value.event] },
+    change: { patch: { ...moved.value.patch, escalation }, events: [moved.value.event] },
     moves: [{ from: current.status, to: 'awaiting_partner' }],
     instruction: wait(0, ackDueAt, at),
   });
@@ -161,7 +162,7 @@ export function ackWindowPassed(current: Case, level: number, partner: Pick<Part
     const ackDueAt = addMinutes(at, partnerAckMinutes(current.priority, partner.ackTargetsMinutes)).toISOString();
     return ok({
       change: {
-        patch: { escalation: { ...held, level: next, ackDueAt }, nextActionAt: ackDueAt, ...bump(current, at) },
+        patch: { escalation: { ...held, level: next, ackDueAt }, ...bump(current, at) },
         // Internal: the partner's escalation contacts are not for the customer's eyes.
         events: [event('escalation_level_raised', at, { level: next, contact, ackDueAt })],
       },
@@ -265,8 +266,6 @@ export function applyPartnerEvent(current: Case, partnerId: string, partnerEvent
     ...patch,
     version: current.version + 1,
     escalation: { ...escalation, ...endWindow(outcome) },
-    // While the partner works, the follow-up tick nudges it after a quiet day (issue: follow-ups).
-    ...(working.status === 'partner_engaged' ? { nextActionAt: addMinutes(at, PARTNER_QUIET_NUDGE_MINUTES).toISOString() } : {}),
   };
   return ok({ change: { patch, events }, moves, resumesWorkflow: waiting && path.length > 0 });
 }
