@@ -8,6 +8,7 @@
 import { ControllableClock } from '../functions/src/adapters/clock.js';
 import type { Case } from '../functions/src/domain/case-model.js';
 import { startLocalStack, type LocalStack } from '../dev/local-stack.js';
+import { eventually } from '../dev/eventually.js';
 import { fmt } from './bench-stack.js';
 
 const body = (subject: string, vendor: string, product: string) =>
@@ -16,21 +17,11 @@ const body = (subject: string, vendor: string, product: string) =>
     product, vendor, priority: 'P2', environment: 'production',
   });
 
-async function until<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 async function collaborativeCase(stack: LocalStack): Promise<void> {
   await fetch(`${stack.url}/_dev/partner-simulator/netapp`, { method: 'PUT', body: JSON.stringify({ mode: 'acknowledge', afterMinutes: 10, resolveAfterMinutes: 60 }) });
   // Polled straight from Firestore, not through the store, so the store counts only the functions' operations.
   const statusOf = async (caseId: string) => (await stack.db.collection('cases').doc(caseId).get()).get('status') as Case['status'];
-  const status = (caseId: string, wanted: Case['status']) => until(async () => ((await statusOf(caseId)) === wanted ? true : undefined), 30_000, `${caseId} ${wanted}`);
+  const status = (caseId: string, wanted: Case['status']) => eventually(async () => ((await statusOf(caseId)) === wanted ? true : undefined), 30_000, `${caseId} ${wanted}`);
   // Reference data is cached per instance; a warm instance is the steady state being measured.
   await Promise.all([stack.registry.partners(), stack.registry.workloads(), stack.registry.org('org-initech-premium')]);
   const before = { ...stack.store.ops(), registry: stack.registry.ops().reads };
@@ -76,7 +67,7 @@ async function thousandSubmissions(stack: LocalStack, total = 1_000, distinct = 
     const q = db.collection('cases').where('subject', '>=', 'Burst ').where('subject', '<', 'Burst!');
     return (await (status ? q.where('status', '==', status) : q).count().get()).data().count;
   };
-  const triaged = await until(async () => ((await cases('in_progress')) === distinct ? distinct : undefined), 180_000, 'every case triaged').catch(async () => cases('in_progress'));
+  const triaged = await eventually(async () => ((await cases('in_progress')) === distinct ? distinct : undefined), 180_000, 'every case triaged').catch(async () => cases('in_progress'));
   const seconds = (performance.now() - t0) / 1000;
   process.stdout.write(
     `nothing lost: ${total} concurrent submissions with ${distinct} distinct keys → ${statuses.filter((s) => s === 201).length} × 201, ` +

@@ -4,6 +4,7 @@ import { ControllableClock } from '../../functions/src/adapters/clock.js';
 import type { Case, TimelineEvent } from '../../functions/src/domain/case-model.js';
 import { startLocalStack, type LocalStack } from '../../dev/local-stack.js';
 import { createLocalExecutionsClient } from '../../dev/workflows-runner/client.js';
+import { eventually } from '../../dev/eventually.js';
 
 /**
  * The whole local stack (emulators, every function behind the router, the Workflows runner running
@@ -44,15 +45,7 @@ async function submit(vendor: string, product: string, priority = 'P1'): Promise
   return ((await res.json()) as { caseId: string }).caseId;
 }
 
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = <T>(what: string, check: () => Promise<T | undefined>) => eventually(check, 20_000, what);
 
 const caseNow = async (caseId: string) => (await stack.store.getCase(caseId))!;
 const statusOf = (caseId: string, status: Case['status'], extra: (c: Case) => boolean = () => true) =>

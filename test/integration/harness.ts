@@ -133,16 +133,7 @@ export async function startPipeline(
   };
 }
 
-/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { eventually } from '../../dev/eventually.js';
 
 /** Waits until nothing has been logged for `quietMs`: every delivery in flight has been handled. */
 export async function settled(log: MemoryLogger, quietMs = 1_500): Promise<void> {
