@@ -17,6 +17,7 @@ import { seedDemoData } from './seed.js';
 import { createStackDeps } from './stack-deps.js';
 import { PartnerSimulator, type PartnerBehaviour } from './partner-simulator.js';
 import { startWorkflowsRunner, type WorkflowsRunner } from './workflows-runner/api-server.js';
+import { createLocalWorkflowsClient } from './workflows-runner/client.js';
 
 /** Public paths of the HTTP functions (in production a load balancer maps the same paths). */
 const HTTP_ROUTES: { pattern: RegExp; functionName: FunctionName }[] = [
@@ -194,18 +195,24 @@ function caseViewRoute(store: FirestoreCaseStore): DevRoute {
   };
 }
 
-/** Deploys every `workflows/*.workflows.yaml` to the local runner under its file name. */
+/** Deploys every `workflows/*.workflows.yaml` to the local runner under its file name, with the official client. */
 async function deployWorkflows(runnerUrl: string, projectId: string, location: string): Promise<void> {
   const dir = join(import.meta.dirname, '..', 'workflows');
   const files = (await readdir(dir)).filter((f) => f.endsWith('.workflows.yaml'));
-  for (const file of files) {
-    const workflowId = file.replace('.workflows.yaml', '');
-    const res = await fetch(`${runnerUrl}/v1/projects/${projectId}/locations/${location}/workflows?workflowId=${workflowId}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ sourceContents: await readFile(join(dir, file), 'utf8') }),
-    });
-    if (!res.ok) throw new Error(`deploying ${file} to the local Workflows runner failed: ${res.status} ${await res.text()}`);
+  const client = createLocalWorkflowsClient(runnerUrl);
+  try {
+    for (const file of files) {
+      const workflowId = file.replace('.workflows.yaml', '');
+      const sourceContents = await readFile(join(dir, file), 'utf8');
+      try {
+        const [op] = await client.createWorkflow({ parent: `projects/${projectId}/locations/${location}`, workflowId, workflow: { sourceContents } });
+        await op.promise();
+      } catch (e) {
+        throw new Error(`deploying ${file} to the local Workflows runner failed: ${(e as Error).message}`);
+      }
+    }
+  } finally {
+    await client.close();
   }
 }
 

@@ -94,7 +94,34 @@ const ROUTES: { method: string; re: RegExp; name: string }[] = [
   { method: 'GET', re: new RegExp(`^/v1/projects/${SEGMENT}/locations/${SEGMENT}/workflows/${SEGMENT}/executions/${SEGMENT}$`), name: 'getExecution' },
   { method: 'POST', re: new RegExp(`^/v1/projects/${SEGMENT}/locations/${SEGMENT}/workflows/${SEGMENT}/executions/${SEGMENT}:cancel$`), name: 'cancelExecution' },
   { method: '*', re: new RegExp(`^/v1/projects/${SEGMENT}/locations/${SEGMENT}/workflows/${SEGMENT}/executions/${SEGMENT}/callbacks/${SEGMENT}$`), name: 'callback' },
+  { method: 'GET', re: new RegExp(`^/v1/projects/${SEGMENT}/locations/${SEGMENT}/operations/${SEGMENT}$`), name: 'getOperation' },
 ];
+
+/** The service's page sizes: workflows 500 by default; executions 100 (and at most 100 in the FULL view). */
+const PAGE = { workflows: { default: 500, max: 1000 }, executions: { default: 100, max: 1000, maxFull: 100 } };
+
+/**
+ * One page of `items` from the `pageSize` and `pageToken` query parameters. The token is the
+ * offset, base64-encoded: opaque to clients, as the service's is.
+ */
+function page<T>(items: T[], url: URL, size: { default: number; max: number }): { items: T[]; nextPageToken?: string } {
+  const asked = Number(url.searchParams.get('pageSize') ?? 0);
+  if (!Number.isInteger(asked) || asked < 0) throw new ApiError(400, 'INVALID_ARGUMENT', 'pageSize must be a non-negative integer');
+  const pageSize = Math.min(asked || size.default, size.max);
+  const token = url.searchParams.get('pageToken') ?? '';
+  const offset = token === '' ? 0 : Number(Buffer.from(token, 'base64url').toString('utf8'));
+  if (!Number.isInteger(offset) || offset < 0 || offset > items.length) throw new ApiError(400, 'INVALID_ARGUMENT', 'invalid pageToken');
+  const end = offset + pageSize;
+  return { items: items.slice(offset, end), ...(end < items.length ? { nextPageToken: Buffer.from(String(end)).toString('base64url') } : {}) };
+}
+
+/** `view=BASIC|FULL`; the default differs: get answers FULL, list answers BASIC, as the service does. */
+function executionView(url: URL, fallback: 'BASIC' | 'FULL'): 'BASIC' | 'FULL' {
+  const view = url.searchParams.get('view') ?? 'EXECUTION_VIEW_UNSPECIFIED';
+  if (view === 'EXECUTION_VIEW_UNSPECIFIED') return fallback;
+  if (view === 'BASIC' || view === 'FULL') return view;
+  throw new ApiError(400, 'INVALID_ARGUMENT', `view must be BASIC or FULL, not ${view}`);
+}
 
 const MAX_BODY = 4 * 1024 * 1024;
 
@@ -138,6 +165,7 @@ export async function startWorkflowsRunner(opts: WorkflowsRunnerOptions): Promis
   const limits: Limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const workflows = new Map<string, StoredWorkflow>();
   const executions = new Map<string, StoredExecution>();
+  const operations = new Map<string, Record<string, unknown>>();
   let seq = 0;
   let baseUrl = '';
   const log =
@@ -161,38 +189,41 @@ export async function startWorkflowsRunner(opts: WorkflowsRunnerOptions): Promis
     };
   }
 
-  function operation(p: string, l: string, response: Record<string, unknown>): Record<string, unknown> {
-    const now = new Date();
-    return {
+  /**
+   * Workflow changes are long-running operations in the real API. Here they finish at once, so the
+   * Operation comes back `done`; it is kept so `GET .../operations/{id}` (the clients'
+   * `checkCreateWorkflowProgress` and friends) finds it.
+   */
+  function operation(p: string, l: string, verb: 'create' | 'update' | 'delete', target: string, response?: Record<string, unknown>): Record<string, unknown> {
+    const now = clock.now().toISOString();
+    const op = {
       name: `projects/${p}/locations/${l}/operations/operation-${randomUUID()}`,
       metadata: {
         '@type': 'type.googleapis.com/google.cloud.workflows.v1.OperationMetadata',
-        createTime: now.toISOString(),
-        endTime: now.toISOString(),
-        target: response.name,
-        verb: 'create',
+        createTime: now,
+        endTime: now,
+        target,
+        verb,
         apiVersion: 'v1',
       },
       done: true,
-      response: { '@type': 'type.googleapis.com/google.cloud.workflows.v1.Workflow', ...response },
+      // A delete's result is google.protobuf.Empty, as the service's.
+      response: response ? { '@type': 'type.googleapis.com/google.cloud.workflows.v1.Workflow', ...response } : { '@type': 'type.googleapis.com/google.protobuf.Empty' },
     };
+    operations.set(op.name, op);
+    return op;
   }
 
-  function executionJson(e: StoredExecution): Record<string, unknown> {
+  /** The BASIC view holds name, start and end time, duration, state and revision; FULL adds the rest. */
+  function executionJson(e: StoredExecution, view: 'BASIC' | 'FULL' = 'FULL'): Record<string, unknown> {
     const run = e.run;
-    const out: Record<string, unknown> = {
-      name: e.name,
-      startTime: e.startTime.toISOString(),
-      state: run.state,
-      argument: e.argument,
-      workflowRevisionId: e.revisionId,
-      callLogLevel: 'CALL_LOG_LEVEL_UNSPECIFIED',
-      labels: {},
-    };
+    const out: Record<string, unknown> = { name: e.name, startTime: e.startTime.toISOString(), state: run.state, workflowRevisionId: e.revisionId };
     if (e.endTime) {
       out.endTime = e.endTime.toISOString();
       out.duration = duration(e.startTime, e.endTime);
     }
+    if (view === 'BASIC') return out;
+    Object.assign(out, { argument: e.argument, callLogLevel: 'CALL_LOG_LEVEL_UNSPECIFIED', labels: {} });
     if (run.state === 'ACTIVE') out.status = { currentSteps: [run.currentStep] };
     if (run.state === 'SUCCEEDED') out.result = encodeJson(run.result, () => {
       throw new Error('bytes');
@@ -321,10 +352,13 @@ export async function startWorkflowsRunner(opts: WorkflowsRunnerOptions): Promis
             revision: 1, revisionId: `000001-${randomUUID().slice(0, 3)}`, createTime: now, updateTime: now,
           };
           workflows.set(wfKey(p, l, id), stored);
-          return [200, operation(p, l, workflowJson(stored))];
+          return [200, operation(p, l, 'create', wfKey(p, l, id), workflowJson(stored))];
         }
-        case 'listWorkflows':
-          return [200, { workflows: [...workflows.values()].filter((x) => x.project === p && x.location === l).map(workflowJson) }];
+        case 'listWorkflows': {
+          const all = [...workflows.values()].filter((x) => x.project === p && x.location === l).sort((a, b) => a.id.localeCompare(b.id));
+          const { items, nextPageToken } = page(all, url, PAGE.workflows);
+          return [200, { workflows: items.map(workflowJson), nextPageToken }];
+        }
         case 'getWorkflow':
           return [200, workflowJson(findWorkflow(p, l, w as string))];
         case 'updateWorkflow': {
@@ -338,12 +372,12 @@ export async function startWorkflowsRunner(opts: WorkflowsRunnerOptions): Promis
           }
           if (typeof body.description === 'string') stored.description = body.description;
           stored.updateTime = clock.now();
-          return [200, operation(p, l, workflowJson(stored))];
+          return [200, operation(p, l, 'update', wfKey(p, l, stored.id), workflowJson(stored))];
         }
         case 'deleteWorkflow': {
           const stored = findWorkflow(p, l, w as string);
           workflows.delete(wfKey(p, l, w as string));
-          return [200, operation(p, l, workflowJson(stored))];
+          return [200, operation(p, l, 'delete', wfKey(p, l, stored.id))];
         }
         case 'createExecution': {
           const stored = findWorkflow(p, l, w as string);
@@ -356,12 +390,14 @@ export async function startWorkflowsRunner(opts: WorkflowsRunnerOptions): Promis
         case 'listExecutions': {
           findWorkflow(p, l, w as string);
           const key = wfKey(p, l, w as string);
+          // Newest first, as the service lists them.
           const list = [...executions.values()].filter((e) => e.workflowKey === key).sort((a, b) => b.seq - a.seq);
-          // Newest first, as the service lists them; one page holds everything.
-          return [200, { executions: list.map(executionJson) }];
+          const view = executionView(url, 'BASIC');
+          const { items, nextPageToken } = page(list, url, { ...PAGE.executions, max: view === 'FULL' ? PAGE.executions.maxFull : PAGE.executions.max });
+          return [200, { executions: items.map((e) => executionJson(e, view)), nextPageToken }];
         }
         case 'getExecution':
-          return [200, executionJson(findExecution(p, l, w as string, eid as string))];
+          return [200, executionJson(findExecution(p, l, w as string, eid as string), executionView(url, 'FULL'))];
         case 'cancelExecution': {
           const e = findExecution(p, l, w as string, eid as string);
           await readBody(req);
@@ -371,6 +407,11 @@ export async function startWorkflowsRunner(opts: WorkflowsRunnerOptions): Promis
         }
         case 'callback':
           return callback(req, url, m.slice(1).map(decodeURIComponent));
+        case 'getOperation': {
+          const op = operations.get(`projects/${p}/locations/${l}/operations/${w as string}`);
+          if (!op) throw new ApiError(404, 'NOT_FOUND', `Operation 'projects/${p}/locations/${l}/operations/${w as string}' was not found`);
+          return [200, op];
+        }
       }
     }
     void res;

@@ -1,13 +1,14 @@
 /**
  * The REST surface and time: workflow resources, execution states, cancel, list, callbacks
  * (a request before the wait is kept for it; 404 once the execution ends) and timers driven by a frozen
- * ControllableClock, all through the official ExecutionsClient where it has the method.
+ * ControllableClock, all through the official clients (WorkflowsClient from 4.4, ExecutionsClient).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExecutionsClient } from '@google-cloud/workflows';
+import type { WorkflowsClient } from '@google-cloud/workflows-v4';
 import { ControllableClock } from '../../functions/src/adapters/clock.js';
 import { startWorkflowsRunner, type WorkflowsRunner } from '../../dev/workflows-runner/api-server.js';
-import { createLocalExecutionsClient } from '../../dev/workflows-runner/client.js';
+import { createLocalExecutionsClient, createLocalWorkflowsClient } from '../../dev/workflows-runner/client.js';
 import { PARENT, deploy } from './helpers.js';
 
 const HOUR = 3600 * 1000;
@@ -38,36 +39,69 @@ describe('workflows runner API', () => {
   };
   const get = async (name: string) => (await client.getExecution({ name }))[0];
 
-  describe('workflows', () => {
-    it('create returns a done Operation holding the workflow; get, list and delete work', async () => {
-      const created = await deploy(runner.url, 'hello', '- r:\n    return: hi\n');
-      expect(created.status).toBe(200);
-      expect(created.body).toMatchObject({ done: true, response: { name: `${PARENT}/workflows/hello`, state: 'ACTIVE' } });
+  describe('workflows, through the official WorkflowsClient', () => {
+    let workflows: WorkflowsClient;
+    beforeEach(() => {
+      workflows = createLocalWorkflowsClient(runner.url);
+    });
+    afterEach(async () => {
+      await workflows.close();
+    });
+    const create = async (workflowId: string, sourceContents: string) => {
+      const [op] = await workflows.createWorkflow({ parent: PARENT, workflowId, workflow: { sourceContents } });
+      return (await op.promise())[0];
+    };
 
-      const got = await fetch(`${runner.url}/v1/${PARENT}/workflows/hello`);
-      expect(await got.json()).toMatchObject({ name: `${PARENT}/workflows/hello`, sourceContents: '- r:\n    return: hi\n' });
-      const list = (await (await fetch(`${runner.url}/v1/${PARENT}/workflows`)).json()) as { workflows: unknown[] };
-      expect(list.workflows).toHaveLength(1);
+    it('create is a long-running operation that resolves to the workflow; get, list and delete work', async () => {
+      const [op] = await workflows.createWorkflow({ parent: PARENT, workflowId: 'hello', workflow: { sourceContents: '- r:\n    return: hi\n' } });
+      const [created] = await op.promise();
+      expect(created).toMatchObject({ name: `${PARENT}/workflows/hello`, revisionId: expect.stringMatching(/^000001-/) });
+      // The operation stays readable, as the service's do.
+      const progress = await workflows.checkCreateWorkflowProgress(op.name as string);
+      expect(progress.done).toBe(true);
+      expect(progress.metadata).toMatchObject({ target: `${PARENT}/workflows/hello`, verb: 'create' });
 
-      expect((await fetch(`${runner.url}/v1/${PARENT}/workflows/hello`, { method: 'DELETE' })).status).toBe(200);
+      const [got] = await workflows.getWorkflow({ name: `${PARENT}/workflows/hello` });
+      expect(got.sourceContents).toBe('- r:\n    return: hi\n');
+      const [list] = await workflows.listWorkflows({ parent: PARENT });
+      expect(list.map((w) => w.name)).toEqual([`${PARENT}/workflows/hello`]);
+
+      const [deleting] = await workflows.deleteWorkflow({ name: `${PARENT}/workflows/hello` });
+      await deleting.promise();
+      await expect(workflows.getWorkflow({ name: `${PARENT}/workflows/hello` })).rejects.toMatchObject({ code: 5 });
+      // The REST error body has Google's shape.
       const gone = await fetch(`${runner.url}/v1/${PARENT}/workflows/hello`);
-      expect(gone.status).toBe(404);
       expect(await gone.json()).toMatchObject({ error: { code: 404, status: 'NOT_FOUND' } });
     });
 
-    it('creating the same workflow id twice is ALREADY_EXISTS; PATCH updates the source and revision', async () => {
-      await deploy(runner.url, 'w', '- r:\n    return: 1\n');
-      const again = await deploy(runner.url, 'w', '- r:\n    return: 1\n');
-      expect(again.status).toBe(409);
-      const patched = await fetch(`${runner.url}/v1/${PARENT}/workflows/w`, {
-        method: 'PATCH',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ sourceContents: '- r:\n    return: 2\n' }),
-      });
-      expect(((await patched.json()) as { response: { revisionId: string } }).response.revisionId).toMatch(/^000002-/);
+    it('the same workflow id twice is ALREADY_EXISTS; an update replaces the source and bumps the revision', async () => {
+      await create('w', '- r:\n    return: 1\n');
+      await expect(create('w', '- r:\n    return: 1\n')).rejects.toMatchObject({ code: 6 });
+      const [op] = await workflows.updateWorkflow({ workflow: { name: `${PARENT}/workflows/w`, sourceContents: '- r:\n    return: 2\n' } });
+      const [updated] = await op.promise();
+      expect(updated.revisionId).toMatch(/^000002-/);
       const name = await start('w');
       await runner.waitForIdle();
       expect((await get(name)).result).toBe('2');
+      expect((await get(name)).workflowRevisionId).toBe(updated.revisionId);
+    });
+
+    it('an invalid workflow is INVALID_ARGUMENT naming the step, and is not created', async () => {
+      await expect(create('bad', '- first:\n    next: nowhere\n')).rejects.toMatchObject({ code: 3, message: expect.stringMatching(/step "first".*"nowhere"/) });
+      await expect(workflows.getWorkflow({ name: `${PARENT}/workflows/bad` })).rejects.toMatchObject({ code: 5 });
+    });
+
+    it('list pages: the client follows nextPageToken to every workflow, in order', async () => {
+      const ids = ['a1', 'a2', 'a3', 'a4', 'a5'];
+      for (const id of ids) await create(id, '- r:\n    return: 1\n');
+      const all = [];
+      for await (const w of workflows.listWorkflowsAsync({ parent: PARENT, pageSize: 2 })) all.push(w);
+      expect(all.map((w) => w.name)).toEqual(ids.map((id) => `${PARENT}/workflows/${id}`));
+      const [first, , response] = await workflows.listWorkflows({ parent: PARENT, pageSize: 2 }, { autoPaginate: false });
+      expect(first).toHaveLength(2);
+      expect(response?.nextPageToken).toBeTruthy();
+      const bad = await fetch(`${runner.url}/v1/${PARENT}/workflows?pageToken=nonsense`);
+      expect(bad.status).toBe(400);
     });
   });
 
@@ -107,13 +141,29 @@ describe('workflows runner API', () => {
       expect((await get(name)).state).toBe('CANCELLED');
     });
 
-    it('list returns every execution of the workflow, newest first', async () => {
+    it('list returns every execution of the workflow, newest first, page by page', async () => {
       await deploy(runner.url, 'echo', 'main:\n  params: [a]\n  steps:\n    - r:\n        return: ${a}\n');
       const names = [await start('echo', 1), await start('echo', 2), await start('echo', 3)];
       await runner.waitForIdle();
-      const [list] = await client.listExecutions({ parent: `${PARENT}/workflows/echo` });
+      const list = [];
+      for await (const e of client.listExecutionsAsync({ parent: `${PARENT}/workflows/echo`, pageSize: 2 })) list.push(e);
       expect(list.map((e) => e.name)).toEqual([...names].reverse());
       expect(list.every((e) => e.state === 'SUCCEEDED')).toBe(true);
+    });
+
+    it('list answers the BASIC view unless FULL is asked for; get answers FULL', async () => {
+      await deploy(runner.url, 'echo', 'main:\n  params: [a]\n  steps:\n    - r:\n        return: ${a}\n');
+      const name = await start('echo', { k: 1 });
+      await runner.waitForIdle();
+      const [[basic]] = await client.listExecutions({ parent: `${PARENT}/workflows/echo` });
+      expect(basic).toMatchObject({ name, state: 'SUCCEEDED' });
+      expect(basic?.workflowRevisionId).toMatch(/^000001-/);
+      // Empty in BASIC: the client fills absent strings with ''.
+      expect(basic?.argument || undefined).toBeUndefined();
+      expect(basic?.result || undefined).toBeUndefined();
+      const [[full]] = await client.listExecutions({ parent: `${PARENT}/workflows/echo`, view: 'FULL' });
+      expect(full).toMatchObject({ argument: '{"k":1}', result: '{"k":1}' });
+      expect((await get(name)).result).toBe('{"k":1}');
     });
 
     it('an execution of an unknown workflow is NOT_FOUND; a malformed argument is INVALID_ARGUMENT', async () => {

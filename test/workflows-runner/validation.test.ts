@@ -7,7 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkflowsRunner, type WorkflowsRunner } from '../../dev/workflows-runner/api-server.js';
-import { JumpingClock, deploy } from './helpers.js';
+import { createLocalWorkflowsClient } from '../../dev/workflows-runner/client.js';
+import { JumpingClock, PARENT, deploy } from './helpers.js';
 
 const rejected: { name: string; source: string; message: RegExp }[] = [
   {
@@ -172,18 +173,23 @@ helper:
 
   describe('the project\'s workflows under workflows/', () => {
     const dir = join(import.meta.dirname, '..', '..', 'workflows');
-    // Reading the directory must succeed: a missing directory is a failure, not an empty pass.
     const files = readdirSync(dir).filter((f) => f.endsWith('.workflows.yaml'));
 
-    it('the workflows directory is readable', () => {
-      expect(Array.isArray(files)).toBe(true);
+    it('include the partner escalation (so an empty or moved directory cannot pass unnoticed)', () => {
+      expect(files).toContain('partner-escalation.workflows.yaml');
     });
 
     for (const file of files) {
-      it(`${file} deploys through the API`, async () => {
-        const id = file.replace(/\.workflows\.yaml$/, '').replace(/[^A-Za-z0-9_-]/g, '-');
-        const out = await deploy(runner.url, id, readFileSync(join(dir, file), 'utf8'));
-        expect(out.status, JSON.stringify(out.body)).toBe(200);
+      it(`${file} deploys through the official WorkflowsClient`, async () => {
+        const workflows = createLocalWorkflowsClient(runner.url);
+        try {
+          const workflowId = file.replace(/\.workflows\.yaml$/, '');
+          const [op] = await workflows.createWorkflow({ parent: PARENT, workflowId, workflow: { sourceContents: readFileSync(join(dir, file), 'utf8') } });
+          const [created] = await op.promise();
+          expect(created.name).toBe(`${PARENT}/workflows/${workflowId}`);
+        } finally {
+          await workflows.close();
+        }
       });
     }
   });
