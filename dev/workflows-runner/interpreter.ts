@@ -68,8 +68,8 @@ function jumpSignal(target: string): Signal {
 }
 
 /**
- * A variable scope. A subworkflow call opens a `routine` scope; a `for` iteration opens a `loop`
- * scope (variables first assigned in it vanish after the loop, as documented); a parallel branch
+ * A variable scope. A subworkflow call opens a `routine` scope; a `for` iteration and an `except`
+ * block open a `block` scope (variables first assigned in it vanish after it, as documented); a parallel branch
  * opens a `branch` scope, through which only `shared` variables can be written.
  */
 class Scope implements EvalScope {
@@ -81,7 +81,7 @@ class Scope implements EvalScope {
     readonly routine: string,
     readonly depth: number,
     readonly parent?: Scope,
-    readonly kind: 'routine' | 'loop' | 'branch' = 'routine',
+    readonly kind: 'routine' | 'block' | 'branch' = 'routine',
     readonly shared?: Set<string>,
   ) {}
 
@@ -115,6 +115,12 @@ class Scope implements EvalScope {
     const s = this.owner(name, true) ?? this;
     s.vars.set(name, v);
     s.account(name, v);
+  }
+
+  /** Creates `name` in this scope, shadowing any outer variable of that name (loop and `as` variables). */
+  declare(name: string, v: Value): void {
+    this.vars.set(name, v);
+    this.account(name, v);
   }
 
   /** Re-measures a variable after an in-place change (`m.key: v`, `list[i]: v`). */
@@ -539,10 +545,10 @@ export class Execution implements StepRuntime {
   private async runFor(spec: ForSpec, scope: Scope): Promise<Signal> {
     const items = await this.iterationValues(spec, scope);
     for (let i = 0; i < items.length; i++) {
-      const iter = new Scope(this, scope.routine, scope.depth, scope, 'loop');
+      const iter = new Scope(this, scope.routine, scope.depth, scope, 'block');
       try {
-        if (spec.value) iter.vars.set(spec.value, items[i] as Value);
-        if (spec.index) iter.vars.set(spec.index, i);
+        if (spec.value) iter.declare(spec.value, items[i] as Value);
+        if (spec.index) iter.declare(spec.index, i);
         const sig = await this.runBlock(spec.steps, iter);
         if (sig === BREAK) break;
         if (sig === NEXT || sig === CONTINUE) continue;
@@ -570,8 +576,8 @@ export class Execution implements StepRuntime {
         tasks.push({
           id: String(i),
           run: (s) => {
-            if (spec.value) s.vars.set(spec.value, item);
-            if (spec.index) s.vars.set(spec.index, i);
+            if (spec.value) s.declare(spec.value, item);
+            if (spec.index) s.declare(spec.index, i);
             return runBranch(spec.steps, s);
           },
         }),
@@ -619,8 +625,15 @@ export class Execution implements StepRuntime {
           }
         }
         if (!spec.except) throw e;
-        if (spec.except.as) scope.set(spec.except.as, e.value);
-        return this.runBlock(spec.except.steps, scope);
+        // Documented: the `as` variable and every variable first created inside `except` are
+        // local to the except block; assignments to variables that already exist outside persist.
+        const local = new Scope(this, scope.routine, scope.depth, scope, 'block');
+        try {
+          if (spec.except.as) local.declare(spec.except.as, e.value);
+          return spec.except.steps ? await this.runBlock(spec.except.steps, local) : NEXT;
+        } finally {
+          local.release();
+        }
       }
     }
   }

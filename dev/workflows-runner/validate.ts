@@ -48,7 +48,8 @@ export interface Step {
   steps?: Block;
   for?: ForSpec;
   parallel?: { shared: Set<string>; branches?: { name: string; steps: Block }[]; for?: ForSpec; concurrencyLimit?: number };
-  try?: { body: Step; retry?: RetrySpec; except?: { as?: string; steps: Block } };
+  /** `except.steps` is optional in the service: an except with only `as` swallows the error. */
+  try?: { body: Step; retry?: RetrySpec; except?: { as?: string; steps?: Block } };
   raise?: Template;
   return?: Template;
 }
@@ -139,8 +140,10 @@ export function compileWorkflow(source: string): Program {
     const params = compileParams(name, def.params);
     if (name === 'main' && params.length > 1) throw new DeployError('subworkflow "main" takes at most one parameter (the runtime argument)');
     const c = new Compiler(name, routineNames, raw);
+    for (const p of params) c.created(p.name);
     const body = c.block(def.steps, [], `subworkflow "${name}"`);
     c.checkJumps();
+    c.checkScopes();
     program.routines.set(name, { name, params, body });
   }
   return program;
@@ -162,6 +165,15 @@ function compileParams(routine: string, raw: unknown): Subworkflow['params'] {
 class Compiler {
   private readonly stepNames = new Set<string>();
   private readonly jumps: PendingJump[] = [];
+  /**
+   * Variable scopes: 0 is the subworkflow; each for-loop body, `except` block and parallel
+   * branch opens a child. `scopeParent[i]` is the parent of scope i.
+   */
+  private readonly scopeParent: number[] = [-1];
+  private scope = 0;
+  /** The scopes each variable is created in (assigned, `result`, loop variable, `as`, parameter). */
+  private readonly creations = new Map<string, Set<number>>();
+  private readonly reads: { step: string; name: string; scope: number }[] = [];
 
   constructor(
     private readonly routine: string,
@@ -212,6 +224,51 @@ class Compiler {
           this.stepNames.has(j.target)
             ? `"next: ${j.target}" jumps out of a for loop or parallel branch, which is not allowed`
             : `"next" refers to unknown step "${j.target}"`,
+        );
+      }
+    }
+  }
+
+  /** Compiles `inner` in a new variable scope (a loop body, an except block, a branch). */
+  private inScope<T>(inner: () => T): T {
+    const outer = this.scope;
+    this.scope = this.scopeParent.push(outer) - 1;
+    try {
+      return inner();
+    } finally {
+      this.scope = outer;
+    }
+  }
+
+  created(name: string): void {
+    let scopes = this.creations.get(name);
+    if (!scopes) this.creations.set(name, (scopes = new Set()));
+    scopes.add(this.scope);
+  }
+
+  private read(step: string, e: Expr): void {
+    walk(e, (n) => {
+      if (n.k === 'var') this.reads.push({ step, name: n.name, scope: this.scope });
+    });
+  }
+
+  /**
+   * Documented: a variable created inside a for loop or an except block (or a parallel branch)
+   * exists only there, and using it outside "will raise an error when deploying the workflow".
+   * A read is rejected when the variable is created in this subworkflow but in no scope that
+   * encloses the read. A variable created nowhere in the subworkflow is left to fail at run
+   * time with a KeyError: the documentation does not say the service rejects that at deploy.
+   */
+  checkScopes(): void {
+    for (const r of this.reads) {
+      const scopes = this.creations.get(r.name);
+      if (!scopes) continue;
+      let visible = false;
+      for (let s = r.scope; s >= 0 && !visible; s = this.scopeParent[s] as number) visible = scopes.has(s);
+      if (!visible) {
+        this.fail(
+          r.step,
+          `variable "${r.name}" is created only inside a for loop, except block or parallel branch that does not enclose this step; assign it before that block to use it here`,
         );
       }
     }
@@ -284,7 +341,8 @@ class Compiler {
     return { k: 'const', v: fromJs(raw) };
   }
 
-  expr(step: string, src: string): Expr {
+  /** Compiles an expression; its variables are recorded as reads unless `reads` is false. */
+  expr(step: string, src: string, reads = true): Expr {
     let e: Expr;
     try {
       e = parseExpression(src);
@@ -307,11 +365,12 @@ class Compiler {
       } else this.fail(step, `unknown function "${n.name}" in expression`);
     });
     markAsync(e);
+    if (reads) this.read(step, e);
     return e;
   }
 
   lvalue(step: string, src: string): LValue {
-    const e = this.expr(step, src);
+    const e = this.expr(step, src, false);
     const path: LValue['path'] = [];
     let cur = e;
     while (cur.k === 'member' || cur.k === 'index') {
@@ -319,6 +378,9 @@ class Compiler {
       cur = cur.obj;
     }
     if (cur.k !== 'var') this.fail(step, `cannot assign to "${src}"`);
+    // `x: v` creates x here; `x.k: v` and `x[i]: v` change an x that must already exist.
+    if (path.length === 0) this.created(cur.name);
+    else this.read(step, e);
     return { root: cur.name, path, async: e.async === true };
   }
 
@@ -343,6 +405,7 @@ class Compiler {
     if (raw.result !== undefined) {
       if (typeof raw.result !== 'string' || !NAME.test(raw.result)) this.fail(step, '"result" must be a variable name');
       result = raw.result;
+      this.created(result);
     }
     const fn = lookupFunction(target);
     if (fn) {
@@ -391,7 +454,10 @@ class Compiler {
     const spec: ForSpec = {
       value: raw.value as string | undefined,
       index: raw.index as string | undefined,
-      steps: this.block(raw.steps, frames, `step "${step}"`, boundary),
+      steps: this.inScope(() => {
+        for (const v of [raw.value, raw.index]) if (typeof v === 'string') this.created(v);
+        return this.block(raw.steps, frames, `step "${step}"`, boundary);
+      }),
     };
     if ('in' in raw) spec.in = this.template(step, raw.in);
     else {
@@ -430,7 +496,7 @@ class Compiler {
         if (!isRecord(b) || Object.keys(b).length !== 1) this.fail(step, 'each branch must be a map with one key, the branch name');
         const [name, body] = Object.entries(b)[0] as [string, unknown];
         if (!isRecord(body) || Object.keys(body).some((k) => k !== 'steps')) this.fail(name, 'a branch must hold only "steps"');
-        return { name, steps: this.block(body.steps, frames, `branch "${name}"`, 'parallel') };
+        return { name, steps: this.inScope(() => this.block(body.steps, frames, `branch "${name}"`, 'parallel')) };
       });
     }
     return out;
@@ -445,7 +511,12 @@ class Compiler {
       const ex = raw.except;
       if (!isRecord(ex) || Object.keys(ex).some((k) => k !== 'as' && k !== 'steps')) this.fail(step, '"except" must hold "as" and "steps"');
       if (ex.as !== undefined && (typeof ex.as !== 'string' || !NAME.test(ex.as))) this.fail(step, '"except.as" must be a variable name');
-      spec.except = { as: ex.as as string | undefined, steps: this.block(ex.steps, frames, `step "${step}" except`) };
+      const except: NonNullable<typeof spec.except> = { as: ex.as as string | undefined };
+      this.inScope(() => {
+        if (except.as) this.created(except.as);
+        if (ex.steps !== undefined) except.steps = this.block(ex.steps, frames, `step "${step}" except`);
+      });
+      spec.except = except;
     }
     if (!spec.retry && !spec.except) this.fail(step, '"try" needs "retry" or "except"');
     return spec;

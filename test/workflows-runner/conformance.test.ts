@@ -5,7 +5,8 @@
  *
  * Case fields: `name`, `doc`, `workflow` (source), optional `argument`, and one of
  * `result` (the returned value), `error` (a tag the failure's error map must carry),
- * `raised` (the exact failure payload, for `raise` of strings and maps).
+ * `raised` (the exact failure payload, for `raise` of strings and maps), `rejected` (a part of
+ * the message with which creating the workflow fails: documented deploy-time errors).
  */
 import { createServer, type Server } from 'node:http';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -26,6 +27,7 @@ interface Case {
   result?: unknown;
   error?: string;
   raised?: unknown;
+  rejected?: string;
 }
 
 const dir = join(import.meta.dirname, 'conformance');
@@ -104,7 +106,7 @@ describe('conformance', () => {
     expect(all.length).toBeGreaterThanOrEqual(80);
     for (const c of all) {
       expect(c.doc, c.name).toBeTruthy();
-      expect(['result', 'error', 'raised'].filter((k) => k in c), c.name).toHaveLength(1);
+      expect(['result', 'error', 'raised', 'rejected'].filter((k) => k in c), c.name).toHaveLength(1);
     }
   });
 
@@ -114,6 +116,11 @@ describe('conformance', () => {
         it(`${c.name} — ${c.doc}`, async () => {
           const id = `c-${suite.file.replace(/\W/g, '')}-${i}`;
           const deployed = await deploy(runner.url, id, c.workflow);
+          if ('rejected' in c) {
+            expect(deployed.status).toBe(400);
+            expect((deployed.body as { error: { message: string } }).error.message).toContain(c.rejected);
+            return;
+          }
           expect(deployed.status, JSON.stringify(deployed.body)).toBe(200);
           const out = await runToEnd(client, id, c.argument);
           if ('result' in c) {
