@@ -268,7 +268,11 @@ export const SYNC_FUNCTIONS: Record<string, SyncFunction> = {
   }),
   'uuid.generate': sync([], 0, () => randomUUID()),
   'sys.now': sync([], 0, (_a, s) => new Dbl(s.now().getTime() / 1000)),
-  'sys.get_env': sync(['name', 'default'], 1, ([n, d], s) => s.env(str('sys.get_env', n, 'name')) ?? d ?? null),
+  'sys.get_env': sync(['name', 'default'], 1, ([n, d], s) => {
+    const name = str('sys.get_env', n, 'name');
+    const fallback = d === undefined || d === null ? null : str('sys.get_env', d, 'default');
+    return s.env(name) ?? fallback;
+  }),
   'math.abs': sync(['x'], 1, ([x]) => {
     if (typeof x === 'number') return Math.abs(x);
     if (x instanceof Dbl) return new Dbl(Math.abs(x.v));
@@ -324,9 +328,21 @@ function httpFunction(method: string | undefined): StepFunction {
   };
 }
 
+/** A URL the workflow passed: malformed or not http(s) is the workflow's error, so catchable. */
+function parseUrl(fn: string, text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return raise('ValueError', `${fn}: invalid URL "${text}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') raise('ValueError', `${fn}: URL scheme must be http or https, got "${url.protocol}"`);
+  return url;
+}
+
 async function httpRequest(method: string, a: Record<string, Value | undefined>): Promise<Value> {
   const fn = `http.${method.toLowerCase()}`;
-  const url = new URL(str(fn, a.url, 'url'));
+  const url = parseUrl(fn, str(fn, a.url, 'url'));
   if (a.query instanceof Map) {
     for (const [k, v] of a.query) {
       for (const item of Array.isArray(v) ? v : [v]) url.searchParams.append(k, toText(item));
@@ -344,11 +360,15 @@ async function httpRequest(method: string, a: Record<string, Value | undefined>)
     } else {
       // Without a content type the body is sent as JSON, as documented.
       body = encodeJson(a.body, bytesError);
-      if (!contentType) headers.set('content-type', 'application/json');
+      if (!contentType) headers.set('content-type', 'application/json; charset=utf-8');
     }
+    // Documented: bytes without a Content-Type go as application/octet-stream.
+    if (!contentType && body instanceof Uint8Array) headers.set('content-type', 'application/octet-stream');
   }
   // `auth` (OIDC/OAuth2) is accepted and ignored: local targets take no Google tokens.
   const timeoutSeconds = a.timeout === undefined || a.timeout === null ? 300 : seconds(fn, a.timeout, 'timeout');
+  // Documented: the request timeout is at most 1800 seconds.
+  if (timeoutSeconds <= 0 || timeoutSeconds > 1800) raise('ValueError', `${fn}: timeout must be more than 0 and at most 1800 seconds, got ${timeoutSeconds}`);
   let res: Response;
   try {
     res = await fetch(url, { method, headers, body: body instanceof Uint8Array ? Buffer.from(body) : body, signal: AbortSignal.timeout(timeoutSeconds * 1000) });
@@ -382,6 +402,9 @@ async function httpRequest(method: string, a: Record<string, Value | undefined>)
   }
   return response;
 }
+
+/** Cloud Logging's severities, which `sys.log` accepts. */
+const LOG_SEVERITIES = ['DEFAULT', 'DEBUG', 'INFO', 'NOTICE', 'WARNING', 'ERROR', 'CRITICAL', 'ALERT', 'EMERGENCY'];
 
 /** The functions only a `call` step may use. */
 export const STEP_FUNCTIONS: Record<string, StepFunction> = {
@@ -417,8 +440,14 @@ export const STEP_FUNCTIONS: Record<string, StepFunction> = {
     params: ['data', 'severity', 'text', 'json', 'timeout'],
     required: 0,
     run: async ([data, severity, text, json], rt) => {
-      const payload = data ?? text ?? json ?? null;
-      rt.log({ severity: typeof severity === 'string' ? severity : 'DEFAULT', payload });
+      // Documented: exactly one of data, text and json; json must be a map.
+      const given = [data, text, json].filter((x) => x !== undefined);
+      if (given.length !== 1) raise('TypeError', `sys.log: exactly one of "data", "text" and "json" is required, got ${given.length}`);
+      if (text !== undefined) str('sys.log', text, 'text');
+      if (json !== undefined) map('sys.log', json, 'json');
+      const level = severity === undefined || severity === null ? 'DEFAULT' : str('sys.log', severity, 'severity');
+      if (!LOG_SEVERITIES.includes(level)) raise('ValueError', `sys.log: unknown severity "${level}"`);
+      rt.log({ severity: level, payload: given[0] as Value });
       return null;
     },
   },
