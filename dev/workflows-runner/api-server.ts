@@ -54,6 +54,10 @@ interface StoredWorkflow {
   sourceContents: string;
   description: string;
   labels: Record<string, string>;
+  /** Visible to `sys.get_env`, after the built-in `GOOGLE_CLOUD_*` variables. */
+  userEnvVars: Record<string, string>;
+  callLogLevel: string;
+  serviceAccount: string;
   program: Program;
   revision: number;
   revisionId: string;
@@ -68,6 +72,8 @@ interface StoredExecution {
   revisionId: string;
   startTime: Date;
   endTime?: Date;
+  callLogLevel: string;
+  labels: Record<string, string>;
   run: Execution;
   seq: number;
 }
@@ -94,6 +100,7 @@ const ROUTES: { method: string; re: RegExp; name: string }[] = [
   { method: 'GET', re: new RegExp(`^/v1/projects/${SEGMENT}/locations/${SEGMENT}/workflows/${SEGMENT}/executions/${SEGMENT}$`), name: 'getExecution' },
   { method: 'POST', re: new RegExp(`^/v1/projects/${SEGMENT}/locations/${SEGMENT}/workflows/${SEGMENT}/executions/${SEGMENT}:cancel$`), name: 'cancelExecution' },
   { method: '*', re: new RegExp(`^/v1/projects/${SEGMENT}/locations/${SEGMENT}/workflows/${SEGMENT}/executions/${SEGMENT}/callbacks/${SEGMENT}$`), name: 'callback' },
+  { method: 'GET', re: new RegExp(`^/v1/projects/${SEGMENT}/locations/${SEGMENT}/workflows/${SEGMENT}/executions/${SEGMENT}/callbacks$`), name: 'listCallbacks' },
   { method: 'GET', re: new RegExp(`^/v1/projects/${SEGMENT}/locations/${SEGMENT}/operations/${SEGMENT}$`), name: 'getOperation' },
 ];
 
@@ -115,6 +122,32 @@ function page<T>(items: T[], url: URL, size: { default: number; max: number }): 
   return { items: items.slice(offset, end), ...(end < items.length ? { nextPageToken: Buffer.from(String(end)).toString('base64url') } : {}) };
 }
 
+const CALL_LOG_LEVELS = ['CALL_LOG_LEVEL_UNSPECIFIED', 'LOG_ALL_CALLS', 'LOG_ERRORS_ONLY', 'LOG_NONE'];
+
+function callLogLevel(v: unknown, fallback: string): string {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'string' || !CALL_LOG_LEVELS.includes(v)) throw new ApiError(400, 'INVALID_ARGUMENT', `callLogLevel must be one of ${CALL_LOG_LEVELS.join(', ')}`);
+  return v;
+}
+
+/** A map of strings (`labels`, `userEnvVars`), or a 400 naming the field. */
+function stringMap(v: unknown, field: string): Record<string, string> {
+  if (v === undefined) return {};
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || !Object.values(v).every((x) => typeof x === 'string')) {
+    throw new ApiError(400, 'INVALID_ARGUMENT', `${field} must be a map of strings`);
+  }
+  return { ...(v as Record<string, string>) };
+}
+
+/** Documented: at most 20 user variables, none named with the reserved GOOGLE prefix. */
+function userEnvVars(v: unknown): Record<string, string> {
+  const vars = stringMap(v, 'userEnvVars');
+  if (Object.keys(vars).length > 20) throw new ApiError(400, 'INVALID_ARGUMENT', 'userEnvVars can hold at most 20 variables');
+  const reserved = Object.keys(vars).filter((k) => k.startsWith('GOOGLE'));
+  if (reserved.length > 0) throw new ApiError(400, 'INVALID_ARGUMENT', `userEnvVars names may not start with GOOGLE: ${reserved.join(', ')}`);
+  return vars;
+}
+
 /** `view=BASIC|FULL`; the default differs: get answers FULL, list answers BASIC, as the service does. */
 function executionView(url: URL, fallback: 'BASIC' | 'FULL'): 'BASIC' | 'FULL' {
   const view = url.searchParams.get('view') ?? 'EXECUTION_VIEW_UNSPECIFIED';
@@ -124,6 +157,11 @@ function executionView(url: URL, fallback: 'BASIC' | 'FULL'): 'BASIC' | 'FULL' {
 }
 
 const MAX_BODY = 4 * 1024 * 1024;
+
+/** Results and callback payloads cannot hold bytes: the interpreter checks results, requests arrive as text. */
+function unreachableBytes(): never {
+  throw new Error('bytes cannot be JSON-encoded');
+}
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -185,6 +223,9 @@ export async function startWorkflowsRunner(opts: WorkflowsRunnerOptions): Promis
       updateTime: w.updateTime.toISOString(),
       revisionCreateTime: w.updateTime.toISOString(),
       labels: w.labels,
+      userEnvVars: w.userEnvVars,
+      callLogLevel: w.callLogLevel,
+      serviceAccount: w.serviceAccount,
       sourceContents: w.sourceContents,
     };
   }
@@ -223,11 +264,10 @@ export async function startWorkflowsRunner(opts: WorkflowsRunnerOptions): Promis
       out.duration = duration(e.startTime, e.endTime);
     }
     if (view === 'BASIC') return out;
-    Object.assign(out, { argument: e.argument, callLogLevel: 'CALL_LOG_LEVEL_UNSPECIFIED', labels: {} });
-    if (run.state === 'ACTIVE') out.status = { currentSteps: [run.currentStep] };
-    if (run.state === 'SUCCEEDED') out.result = encodeJson(run.result, () => {
-      throw new Error('bytes');
-    });
+    Object.assign(out, { argument: e.argument, callLogLevel: e.callLogLevel, labels: e.labels, createTime: e.startTime.toISOString() });
+    // The step running now, or the last one that ran once the execution has ended.
+    if (run.currentStep.step !== '') out.status = { currentSteps: [run.currentStep] };
+    if (run.state === 'SUCCEEDED') out.result = encodeJson(run.result, unreachableBytes);
     if (run.state === 'FAILED' && run.failure) out.error = run.failure;
     return out;
   }
@@ -256,7 +296,7 @@ export async function startWorkflowsRunner(opts: WorkflowsRunnerOptions): Promis
     }
   }
 
-  function startExecution(w: StoredWorkflow, argumentText: string): StoredExecution {
+  function startExecution(w: StoredWorkflow, argumentText: string, settings: { callLogLevel: string; labels: Record<string, string> }): StoredExecution {
     let argument: Value = null;
     if (argumentText !== '') {
       try {
@@ -274,7 +314,9 @@ export async function startWorkflowsRunner(opts: WorkflowsRunnerOptions): Promis
       GOOGLE_CLOUD_WORKFLOW_ID: w.id,
       GOOGLE_CLOUD_WORKFLOW_REVISION_ID: w.revisionId,
       GOOGLE_CLOUD_WORKFLOW_EXECUTION_ID: id,
+      GOOGLE_CLOUD_SERVICE_ACCOUNT_NAME: w.serviceAccount,
       ...opts.env,
+      ...w.userEnvVars,
     };
     const run = new Execution(w.program, argument, {
       clock,
@@ -283,7 +325,7 @@ export async function startWorkflowsRunner(opts: WorkflowsRunnerOptions): Promis
       log: (entry) => log({ severity: entry.severity, payload: toJs(entry.payload), execution: name }),
       callbackUrl: (cb) => `${baseUrl}/v1/${name}/callbacks/${cb}`,
     });
-    const stored: StoredExecution = { name, workflowKey: wfKey(w.project, w.location, w.id), argument: argumentText, revisionId: w.revisionId, startTime: clock.now(), run, seq: seq++ };
+    const stored: StoredExecution = { name, workflowKey: wfKey(w.project, w.location, w.id), argument: argumentText, revisionId: w.revisionId, startTime: clock.now(), ...settings, run, seq: seq++ };
     executions.set(name, stored);
     void run.done.then(() => (stored.endTime = clock.now()));
     run.start();
@@ -318,7 +360,8 @@ export async function startWorkflowsRunner(opts: WorkflowsRunnerOptions): Promis
     if (!e.run.deliverCallback(cb, req.method ?? 'POST', request)) {
       throw new ApiError(404, 'NOT_FOUND', `no active callback ${cb} for ${req.method} (unknown, another method, or the execution has ended)`);
     }
-    return [200, {}];
+    // The service answers an accepted callback with 200 and an empty body.
+    return [200, undefined];
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<[number, unknown]> {
@@ -348,7 +391,11 @@ export async function startWorkflowsRunner(opts: WorkflowsRunnerOptions): Promis
           const stored: StoredWorkflow = {
             project: p, location: l, id, sourceContents: body.sourceContents as string, program,
             description: typeof body.description === 'string' ? body.description : '',
-            labels: (body.labels as Record<string, string> | undefined) ?? {},
+            labels: stringMap(body.labels, 'labels'),
+            userEnvVars: userEnvVars(body.userEnvVars),
+            callLogLevel: callLogLevel(body.callLogLevel, 'CALL_LOG_LEVEL_UNSPECIFIED'),
+            // Without one, the service runs the workflow as the project's default compute account.
+            serviceAccount: typeof body.serviceAccount === 'string' && body.serviceAccount !== '' ? body.serviceAccount : `projects/${p}/serviceAccounts/0-compute@developer.gserviceaccount.com`,
             revision: 1, revisionId: `000001-${randomUUID().slice(0, 3)}`, createTime: now, updateTime: now,
           };
           workflows.set(wfKey(p, l, id), stored);
@@ -371,6 +418,10 @@ export async function startWorkflowsRunner(opts: WorkflowsRunnerOptions): Promis
             stored.revisionId = `${String(stored.revision).padStart(6, '0')}-${randomUUID().slice(0, 3)}`;
           }
           if (typeof body.description === 'string') stored.description = body.description;
+          if (body.labels !== undefined) stored.labels = stringMap(body.labels, 'labels');
+          if (body.userEnvVars !== undefined) stored.userEnvVars = userEnvVars(body.userEnvVars);
+          stored.callLogLevel = callLogLevel(body.callLogLevel, stored.callLogLevel);
+          if (typeof body.serviceAccount === 'string' && body.serviceAccount !== '') stored.serviceAccount = body.serviceAccount;
           stored.updateTime = clock.now();
           return [200, operation(p, l, 'update', wfKey(p, l, stored.id), workflowJson(stored))];
         }
@@ -385,7 +436,8 @@ export async function startWorkflowsRunner(opts: WorkflowsRunnerOptions): Promis
           if (body.argument !== undefined && typeof body.argument !== 'string') {
             throw new ApiError(400, 'INVALID_ARGUMENT', 'argument must be a string holding JSON');
           }
-          return [200, executionJson(startExecution(stored, (body.argument as string | undefined) ?? ''))];
+          const settings = { callLogLevel: callLogLevel(body.callLogLevel, 'CALL_LOG_LEVEL_UNSPECIFIED'), labels: stringMap(body.labels, 'labels') };
+          return [200, executionJson(startExecution(stored, (body.argument as string | undefined) ?? '', settings))];
         }
         case 'listExecutions': {
           findWorkflow(p, l, w as string);
@@ -407,6 +459,17 @@ export async function startWorkflowsRunner(opts: WorkflowsRunnerOptions): Promis
         }
         case 'callback':
           return callback(req, url, m.slice(1).map(decodeURIComponent));
+        case 'listCallbacks': {
+          const e = findExecution(p, l, w as string, eid as string);
+          const all = e.run.activeCallbacks().map((cb) => ({
+            name: `${e.name}/callbacks/${cb.id}`,
+            method: cb.method,
+            waiters: String(cb.waiters),
+            availablePayloads: cb.availablePayloads.map((x) => encodeJson(x, unreachableBytes)),
+          }));
+          const { items, nextPageToken } = page(all, url, { default: 100, max: 1000 });
+          return [200, { callbacks: items, nextPageToken }];
+        }
         case 'getOperation': {
           const op = operations.get(`projects/${p}/locations/${l}/operations/${w as string}`);
           if (!op) throw new ApiError(404, 'NOT_FOUND', `Operation 'projects/${p}/locations/${l}/operations/${w as string}' was not found`);
@@ -421,6 +484,7 @@ export async function startWorkflowsRunner(opts: WorkflowsRunnerOptions): Promis
   const server = createServer((req, res) => {
     handle(req, res).then(
       ([status, body]) => {
+        if (body === undefined) return res.writeHead(status).end();
         res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
         res.end(JSON.stringify(body));
       },

@@ -238,6 +238,16 @@ export class Execution implements StepRuntime {
     return true;
   }
 
+  /**
+   * The callbacks of a running execution, as the API lists them: id, method, whether a step waits
+   * (`waiters`) and the requests received while none did (`availablePayloads`). An execution that
+   * has ended has no active callbacks.
+   */
+  activeCallbacks(): { id: string; method: string; waiters: number; availablePayloads: Value[] }[] {
+    if (this.state !== 'ACTIVE') return [];
+    return [...this.callbacks].map(([id, cb]) => ({ id, method: cb.method, waiters: cb.deliver ? 1 : 0, availablePayloads: [...cb.queued] }));
+  }
+
   /** True while a `events.await_callback` waits on the given callback. */
   isAwaiting(callbackId: string): boolean {
     return this.state === 'ACTIVE' && this.callbacks.get(callbackId)?.deliver !== undefined;

@@ -86,6 +86,23 @@ describe('workflows runner API', () => {
       expect((await get(name)).workflowRevisionId).toBe(updated.revisionId);
     });
 
+    it('userEnvVars are stored and read by sys.get_env; reserved GOOGLE names are INVALID_ARGUMENT', async () => {
+      const source = '- r:\n    return: ${[sys.get_env("PARTNER_BASE_URL"), sys.get_env("GOOGLE_CLOUD_WORKFLOW_ID"), sys.get_env("GOOGLE_CLOUD_SERVICE_ACCOUNT_NAME")]}\n';
+      const [op] = await workflows.createWorkflow({
+        parent: PARENT,
+        workflowId: 'env',
+        workflow: { sourceContents: source, userEnvVars: { PARTNER_BASE_URL: 'http://partner.test' }, serviceAccount: 'escalation@demo.iam.gserviceaccount.com' },
+      });
+      const [created] = await op.promise();
+      expect(created.userEnvVars).toEqual({ PARTNER_BASE_URL: 'http://partner.test' });
+      const name = await start('env');
+      await runner.waitForIdle();
+      expect(JSON.parse((await get(name)).result as string)).toEqual(['http://partner.test', 'env', 'escalation@demo.iam.gserviceaccount.com']);
+
+      const reserved = workflows.createWorkflow({ parent: PARENT, workflowId: 'env2', workflow: { sourceContents: source, userEnvVars: { GOOGLE_X: '1' } } });
+      await expect(reserved).rejects.toMatchObject({ code: 3, message: expect.stringContaining('GOOGLE_X') });
+    });
+
     it('an invalid workflow is INVALID_ARGUMENT naming the step, and is not created', async () => {
       await expect(create('bad', '- first:\n    next: nowhere\n')).rejects.toMatchObject({ code: 3, message: expect.stringMatching(/step "first".*"nowhere"/) });
       await expect(workflows.getWorkflow({ name: `${PARENT}/workflows/bad` })).rejects.toMatchObject({ code: 5 });
@@ -166,6 +183,17 @@ describe('workflows runner API', () => {
       expect((await get(name)).result).toBe('{"k":1}');
     });
 
+    it('an execution keeps its labels and call log level, and reports its create time and last step', async () => {
+      await deploy(runner.url, 'echo', '- first:\n    assign:\n      - x: 1\n- last:\n    return: ${x}\n');
+      const [exec] = await client.createExecution({ parent: `${PARENT}/workflows/echo`, execution: { labels: { caseId: 'c-1' }, callLogLevel: 'LOG_ERRORS_ONLY' } });
+      await runner.waitForIdle();
+      const e = await get(exec.name as string);
+      expect(e).toMatchObject({ state: 'SUCCEEDED', labels: { caseId: 'c-1' }, callLogLevel: 'LOG_ERRORS_ONLY', status: { currentSteps: [{ step: 'last', routine: 'main' }] } });
+      // createTime is newer than the client's protos, which drop it: read it over REST.
+      const raw = (await (await fetch(`${runner.url}/v1/${exec.name as string}`)).json()) as { createTime: string; startTime: string };
+      expect(raw.createTime).toBe(raw.startTime);
+    });
+
     it('an execution of an unknown workflow is NOT_FOUND; a malformed argument is INVALID_ARGUMENT', async () => {
       await expect(start('missing')).rejects.toMatchObject({ code: 5 });
       await deploy(runner.url, 'echo', '- r:\n    return: 1\n');
@@ -211,6 +239,13 @@ main:
     - done:
         return: \${req}
 `;
+    /** `GET .../executions/{id}/callbacks`: the execution's active callbacks. */
+    async function listCallbacks(execution: string): Promise<unknown[]> {
+      const res = await fetch(`${runner.url}/v1/${execution}/callbacks`);
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { callbacks: unknown[] }).callbacks;
+    }
+
     async function startCallbackFlow(): Promise<{ name: string; url: string }> {
       await deploy(runner.url, 'cb', CALLBACK_FLOW);
       const name = await start('cb');
@@ -228,6 +263,8 @@ main:
       clock.advance(60_000);
       await runner.waitForIdle();
       expect(runner.execution(name)?.currentStep.step).toBe('wait');
+      const listed = await listCallbacks(name);
+      expect(listed).toEqual([{ name: `${name}/callbacks/${url.slice(url.lastIndexOf('/') + 1)}`, method: 'POST', waiters: '1', availablePayloads: [] }]);
 
       const wrongMethod = await fetch(url, { method: 'PUT', body: '{}' });
       expect(wrongMethod.status).toBe(404);
@@ -237,6 +274,7 @@ main:
         headers: { 'content-type': 'application/json', 'x-partner': 'p1' },
       });
       expect(ok.status).toBe(200);
+      expect(await ok.text()).toBe('');
       await runner.waitForIdle();
       const e = await get(name);
       expect(e.state).toBe('SUCCEEDED');
@@ -251,6 +289,7 @@ main:
       });
 
       // Finished: nothing waits any more.
+      expect(await listCallbacks(name)).toEqual([]);
       expect((await fetch(url, { method: 'POST', body: '{}' })).status).toBe(404);
       expect((await fetch(`${url}x`, { method: 'POST', body: '{}' })).status).toBe(404);
     });
@@ -261,6 +300,8 @@ main:
       const early = await fetch(url, { method: 'POST', body: JSON.stringify({ early: true }), headers: { 'content-type': 'application/json' } });
       expect(early.status).toBe(200);
       expect((await get(name)).state).toBe('ACTIVE');
+      const [kept] = await listCallbacks(name);
+      expect(kept).toMatchObject({ waiters: '0', availablePayloads: [expect.stringContaining('"early":true')] });
       clock.advance(60_000);
       await runner.waitForIdle();
       const e = await get(name);
