@@ -61,7 +61,10 @@ function tokenize(src: string): Tok[] {
     if (m[1] !== undefined) out.push({ t: 'num', v: new Dbl(Number(m[1])) });
     else if (m[2] !== undefined) {
       const n = Number(m[2]);
-      out.push({ t: 'num', v: Number.isSafeInteger(n) ? n : new Dbl(n) });
+      // The service's integers are 64-bit; the runner's are exact only to 2^53, so a literal
+      // beyond that is refused at deploy rather than silently turned into a double.
+      if (!Number.isSafeInteger(n)) throw new ExpressionSyntaxError(`integer literal ${m[2]} is beyond ±2^53, the local runner's integer range`);
+      out.push({ t: 'num', v: n });
     } else if (m[3] !== undefined) out.push({ t: 'str', v: unquote(m[3]) });
     else if (m[4] !== undefined) out.push({ t: 'id', v: m[4] });
     else out.push({ t: 'op', v: m[5] as string });

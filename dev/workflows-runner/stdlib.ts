@@ -5,7 +5,7 @@
  * Every function lists its documented parameter names, so a `call` step's named `args` map onto
  * positions exactly as for expression calls; `required` is how many leading ones must be given.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { raise, WorkflowError, errorValue, hasTag } from './errors.js';
 import type { EvalScope, SyncFn } from './expressions.js';
 import {
@@ -74,7 +74,83 @@ function seconds(fn: string, v: Value | undefined, name: string): number {
   return num(v);
 }
 
-const bytesError = (): never => raise('TypeError', 'bytes and non-finite numbers cannot be encoded as JSON');
+// Documented for json.encode: "ValueError If the input contains types that cannot be JSON-encoded".
+const bytesError = (): never => raise('ValueError', 'bytes and non-finite numbers cannot be encoded as JSON');
+
+/**
+ * `json.encode`'s `indent`: false/absent for compact output, true for four spaces, or a map with
+ * optional `prefix` and `indent` strings. Each element starts a new line with the prefix and one
+ * indent per level of nesting, as documented.
+ */
+function encodeJsonIndented(fn: string, v: Value, indent: Value | undefined): string {
+  if (indent === undefined || indent === null || indent === false) return encodeJson(v, bytesError);
+  let prefix = '';
+  let unit = '    ';
+  if (indent instanceof Map) {
+    const p = indent.get('prefix');
+    const i = indent.get('indent');
+    if (p !== undefined) prefix = str(fn, p, 'indent.prefix');
+    if (i !== undefined) unit = str(fn, i, 'indent.indent');
+  } else if (indent !== true) raise('TypeError', `${fn}: indent must be a boolean or a map, got ${typeOf(indent)}`);
+  const walk = (x: Value, depth: number): string => {
+    const pad = (d: number): string => `\n${prefix}${unit.repeat(d)}`;
+    if (Array.isArray(x)) {
+      if (x.length === 0) return '[]';
+      return `[${x.map((item) => pad(depth + 1) + walk(item, depth + 1)).join(',')}${pad(depth)}]`;
+    }
+    if (x instanceof Map) {
+      if (x.size === 0) return '{}';
+      const parts = [...x].map(([k, item]) => `${pad(depth + 1)}${JSON.stringify(k)}: ${walk(item, depth + 1)}`);
+      return `{${parts.join(',')}${pad(depth)}}`;
+    }
+    return encodeJson(x, bytesError);
+  };
+  return prefix + walk(v, 0);
+}
+
+/** Charsets `text.encode`/`text.decode` accept, by upper-cased IANA name, with Node's encoding and highest code point. */
+const CHARSETS: Record<string, { node: BufferEncoding; max: number }> = {
+  'UTF-8': { node: 'utf8', max: 0x10ffff },
+  UTF8: { node: 'utf8', max: 0x10ffff },
+  'US-ASCII': { node: 'ascii', max: 0x7f },
+  ASCII: { node: 'ascii', max: 0x7f },
+  'ISO-8859-1': { node: 'latin1', max: 0xff },
+  LATIN1: { node: 'latin1', max: 0xff },
+  'UTF-16LE': { node: 'utf16le', max: 0x10ffff },
+};
+
+function charset(fn: string, v: Value | undefined): { name: string; node: BufferEncoding; max: number } {
+  const name = v === undefined || v === null ? 'UTF-8' : str(fn, v, 'charset').toUpperCase();
+  const found = CHARSETS[name];
+  if (!found) return raise('ValueError', `${fn}: unsupported charset "${name}" (the local runner knows ${Object.keys(CHARSETS).join(', ')})`);
+  return { name, ...found };
+}
+
+/** `hash.compute_checksum`'s documented algorithms and Node's names for them. */
+const HASH_ALGORITHMS: Record<string, string> = { MD5: 'md5', SHA1: 'sha1', SHA224: 'sha224', SHA256: 'sha256', SHA384: 'sha384', SHA512: 'sha512' };
+
+/**
+ * `text.url_encode`: documented to leave only letters, digits and `.-_` unescaped, so the
+ * characters encodeURIComponent keeps (`!'()*~`) are escaped too.
+ */
+function urlEncode(s: string): string {
+  return encodeURIComponent(s).replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/**
+ * The UTC offset of a time zone at an instant, in minutes, from the tz database Node carries.
+ * Unknown zones are the workflow's error.
+ */
+function zoneOffsetMinutes(zone: string, at: Date): number {
+  let name: string;
+  try {
+    name = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? '';
+  } catch {
+    return raise('ValueError', `time.format: unknown time zone "${zone}"`);
+  }
+  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+}
 
 /** Text form of a value for `string()`: doubles keep their fraction, as the service prints them. */
 function toText(v: Value): string {
@@ -85,9 +161,17 @@ function toText(v: Value): string {
 }
 
 function regex(fn: string, pattern: string, flags = ''): RegExp {
+  // RE2 (the service's engine) and JavaScript agree on the common subset; translate the RE2-only
+  // spellings workflows use: leading flag groups such as (?i) and Python-style (?P<name>...).
+  const lead = /^\(\?([ims]+)\)/.exec(pattern);
+  let source = pattern;
+  if (lead) {
+    source = pattern.slice(lead[0].length);
+    for (const f of lead[1] as string) if (!flags.includes(f)) flags += f;
+  }
+  source = source.replace(/\(\?P</g, '(?<');
   try {
-    // RE2 (the service's engine) and JavaScript agree on the common subset used in practice.
-    return new RegExp(pattern, flags);
+    return new RegExp(source, flags);
   } catch (e) {
     return raise('ValueError', `${fn}: invalid regular expression: ${(e as Error).message}`);
   }
@@ -102,12 +186,19 @@ function mergeNested(a: WfMap, b: WfMap): WfMap {
   return out;
 }
 
-/** ISO-8601 with microseconds and `Z`, the format `time.format` documents for UTC. */
-export function formatTime(secondsSinceEpoch: number): string {
+/**
+ * ISO-8601 with microseconds, the format `time.format` documents: `Z` for UTC (and any zone whose
+ * offset is zero at that instant), otherwise the zone's offset such as `+02:00`.
+ */
+export function formatTime(secondsSinceEpoch: number, zone = 'UTC'): string {
   const ms = Math.floor(secondsSinceEpoch * 1000);
   const micros = Math.round((secondsSinceEpoch * 1e6) % 1e6 + 1e6) % 1e6;
-  const iso = new Date(ms).toISOString();
-  return `${iso.slice(0, 19)}.${String(micros).padStart(6, '0')}Z`;
+  const offset = zone === 'UTC' ? 0 : zoneOffsetMinutes(zone, new Date(ms));
+  const local = new Date(ms + offset * 60_000).toISOString();
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  const suffix = offset === 0 ? 'Z' : `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return `${local.slice(0, 19)}.${String(micros).padStart(6, '0')}${suffix}`;
 }
 
 const sync = (params: string[], required: number, fn: SyncFn): SyncFunction => ({ kind: 'sync', params, required, fn });
@@ -130,10 +221,16 @@ export const SYNC_FUNCTIONS: Record<string, SyncFunction> = {
   type: sync(['value'], 1, ([v]) => typeOf(v as Value)),
   int: sync(['value'], 1, ([v]) => {
     if (typeof v === 'number') return v;
-    if (v instanceof Dbl) return Math.trunc(v.v);
+    if (v instanceof Dbl) {
+      const n = Math.trunc(v.v);
+      if (!Number.isSafeInteger(n)) raise('ValueError', `int: ${formatDouble(v.v)} is beyond ±2^53, the local runner's integer range`);
+      return n;
+    }
     if (typeof v === 'string') {
       if (!/^\s*[-+]?\d+\s*$/.test(v)) raise('ValueError', `int: cannot parse "${v}" as an integer`);
-      return Number.parseInt(v, 10);
+      const n = Number.parseInt(v, 10);
+      if (!Number.isSafeInteger(n)) raise('ValueError', `int: "${v.trim()}" is beyond ±2^53, the local runner's integer range`);
+      return n;
     }
     return raise('TypeError', `int: cannot convert ${typeOf(v ?? null)}`);
   }),
@@ -158,12 +255,14 @@ export const SYNC_FUNCTIONS: Record<string, SyncFunction> = {
     return raise('TypeError', `bool: cannot convert ${typeOf(v ?? null)}`);
   }),
   'map.get': sync(['map', 'keys'], 2, ([m, k]) => {
-    // Documented to return null instead of raising KeyError, also along a list of nested keys.
-    let cur: Value = map('map.get', m, 'map');
+    // Documented: "If the input is not a map or if the map does not contain the key, returns
+    // null", also along a list of nested keys; a key that is not a string is a TypeError.
     const path = Array.isArray(k) ? k : [k as Value];
-    for (const key of path) {
+    for (const key of path) str('map.get', key, 'keys');
+    let cur: Value = m as Value;
+    for (const key of path as string[]) {
       if (!(cur instanceof Map)) return null;
-      cur = cur.get(str('map.get', key, 'keys')) ?? null;
+      cur = cur.get(key) ?? null;
     }
     return cur;
   }),
@@ -209,15 +308,14 @@ export const SYNC_FUNCTIONS: Record<string, SyncFunction> = {
   ),
   'text.substring': sync(['source', 'start', 'end'], 3, ([s, a, b]) => {
     const chars = [...str('text.substring', s, 'source')];
-    const clamp = (n: number): number => Math.max(0, Math.min(chars.length, n));
+    // Documented: a negative index is an offset from the end; out-of-range indexes are clamped.
+    const clamp = (n: number): number => Math.max(0, Math.min(chars.length, n < 0 ? chars.length + n : n));
     return chars.slice(clamp(int('text.substring', a, 'start')), clamp(int('text.substring', b, 'end'))).join('');
   }),
   'text.to_lower': sync(['source'], 1, ([s]) => str('text.to_lower', s, 'source').toLowerCase()),
   'text.to_upper': sync(['source'], 1, ([s]) => str('text.to_upper', s, 'source').toUpperCase()),
-  'text.url_encode': sync(['source'], 1, ([s]) => encodeURIComponent(str('text.url_encode', s, 'source'))),
-  'text.url_encode_plus': sync(['source'], 1, ([s]) =>
-    encodeURIComponent(str('text.url_encode_plus', s, 'source')).replace(/%20/g, '+'),
-  ),
+  'text.url_encode': sync(['source'], 1, ([s]) => urlEncode(str('text.url_encode', s, 'source'))),
+  'text.url_encode_plus': sync(['source'], 1, ([s]) => urlEncode(str('text.url_encode_plus', s, 'source')).replace(/%20/g, '+')),
   'text.url_decode': sync(['source'], 1, ([s]) => {
     try {
       return decodeURIComponent(str('text.url_decode', s, 'source').replace(/\+/g, ' '));
@@ -225,13 +323,35 @@ export const SYNC_FUNCTIONS: Record<string, SyncFunction> = {
       return raise('ValueError', 'text.url_decode: malformed input');
     }
   }),
-  'text.decode': sync(['data', 'charset'], 1, ([d]) => {
+  'text.decode': sync(['data', 'charset'], 1, ([d, c]) => {
     if (!(d instanceof Uint8Array)) return typeError('text.decode', 'data', d ?? null);
-    return new TextDecoder('utf-8').decode(d);
+    const cs = charset('text.decode', c);
+    try {
+      // Bytes that are not valid in the charset are a ValueError, not replacement characters.
+      return new TextDecoder(cs.node === 'utf16le' ? 'utf-16le' : cs.node === 'latin1' ? 'latin1' : 'utf-8', { fatal: true }).decode(
+        cs.max === 0x7f && d.some((b) => b > 0x7f) ? raise('ValueError', 'text.decode: the data is not US-ASCII') : d,
+      );
+    } catch (e) {
+      if (e instanceof WorkflowError) throw e;
+      return raise('ValueError', `text.decode: the data is not valid ${cs.name}`);
+    }
   }),
-  'text.encode': sync(['text', 'charset'], 1, ([t]) => new Uint8Array(Buffer.from(str('text.encode', t, 'text'), 'utf8'))),
-  'json.encode': sync(['data', 'indent'], 1, ([d]) => new Uint8Array(Buffer.from(encodeJson(d as Value, bytesError), 'utf8'))),
-  'json.encode_to_string': sync(['data', 'indent'], 1, ([d]) => encodeJson(d as Value, bytesError)),
+  'text.encode': sync(['text', 'charset'], 1, ([t, c]) => {
+    const text = str('text.encode', t, 'text');
+    const cs = charset('text.encode', c);
+    for (const ch of text) {
+      if ((ch.codePointAt(0) as number) > cs.max) raise('ValueError', `text.encode: "${ch}" cannot be represented in ${cs.name}`);
+    }
+    return new Uint8Array(Buffer.from(text, cs.node));
+  }),
+  'json.encode': sync(['data', 'indent'], 1, ([d, i]) => new Uint8Array(Buffer.from(encodeJsonIndented('json.encode', d as Value, i), 'utf8'))),
+  'json.encode_to_string': sync(['data', 'indent'], 1, ([d, i]) => encodeJsonIndented('json.encode_to_string', d as Value, i)),
+  'hash.compute_checksum': sync(['data', 'algorithm'], 2, ([d, a]) => {
+    if (!(d instanceof Uint8Array)) return typeError('hash.compute_checksum', 'data', d ?? null);
+    const algorithm = HASH_ALGORITHMS[str('hash.compute_checksum', a, 'algorithm')];
+    if (!algorithm) return raise('ValueError', `hash.compute_checksum: unsupported algorithm "${String(a)}" (${Object.keys(HASH_ALGORITHMS).join(', ')})`);
+    return new Uint8Array(createHash(algorithm).update(d).digest());
+  }),
   'json.decode': sync(['data'], 1, ([d]) => {
     const text = d instanceof Uint8Array ? Buffer.from(d).toString('utf8') : str('json.decode', d, 'data');
     try {
@@ -245,17 +365,18 @@ export const SYNC_FUNCTIONS: Record<string, SyncFunction> = {
     const s = Buffer.from(d).toString('base64');
     return pad === false ? s.replace(/=+$/, '') : s;
   }),
-  'base64.decode': sync(['data', 'padding'], 1, ([d]) => {
-    const s = str('base64.decode', d, 'data');
+  'base64.decode': sync(['data', 'padding'], 1, ([d, pad]) => {
+    // Documented: \r and \n are ignored; with padding (the default) the input must be a
+    // multiple of 4 characters long.
+    const s = str('base64.decode', d, 'data').replace(/[\r\n]/g, '');
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s)) raise('ValueError', 'base64.decode: invalid base64 input');
+    if (pad !== false && s.length % 4 !== 0) raise('ValueError', 'base64.decode: the input is not padded to a multiple of 4 characters');
     return new Uint8Array(Buffer.from(s, 'base64'));
   }),
   'time.format': sync(['seconds', 'timezone'], 1, ([s, tz]) => {
-    if (tz !== undefined && tz !== null && tz !== 'UTC' && tz !== 'Etc/UTC') {
-      // Only UTC is implemented locally; say so rather than format in the wrong zone.
-      raise('ValueError', `time.format: time zone "${String(tz)}" is not supported by the local runner (UTC only)`);
-    }
-    return formatTime(seconds('time.format', s, 'seconds'));
+    // Documented: a tz database name; absent or empty means UTC.
+    const zone = tz === undefined || tz === null || tz === '' ? 'UTC' : str('time.format', tz, 'timezone');
+    return formatTime(seconds('time.format', s, 'seconds'), zone);
   }),
   'time.parse': sync(['value'], 1, ([v]) => {
     const text = str('time.parse', v, 'value');
