@@ -55,6 +55,18 @@ export function raise(tag: ErrorTag | ErrorTag[], message: string, extra: Record
   throw new WorkflowError(errorValue(Array.isArray(tag) ? tag : [tag], message, extra));
 }
 
+/**
+ * An error no `except` may catch: the error-types table says an internally raised
+ * ResourceLimitError "can't be caught and causes immediate execution failure". It still fails
+ * the execution with its error map as the payload.
+ */
+export class UncatchableError extends WorkflowError {}
+
+/** Raises an error map that fails the execution at once, past every `try`. */
+export function raiseUncatchable(tag: ErrorTag, message: string): never {
+  throw new UncatchableError(errorValue([tag], message));
+}
+
 /** True when a caught value is a Workflows error map carrying `tag`. */
 export function hasTag(v: Value, tag: string): boolean {
   if (!(v instanceof Map)) return false;

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { TimerClock } from '../../functions/src/ports/clock.js';
-import { CancelledSignal, WorkflowError, errorValue, raise } from './errors.js';
+import { CancelledSignal, UncatchableError, WorkflowError, errorValue, raise, raiseUncatchable } from './errors.js';
 import { type EvalScope, evalAsync, evalSync, index as indexValue, member } from './expressions.js';
 import { SYNC_FUNCTIONS, type StepRuntime } from './stdlib.js';
 import type { Block, ForSpec, LValue, Program, RetrySpec, Step, Template } from './validate.js';
@@ -140,7 +140,7 @@ class Scope implements EvalScope {
     this.run.memoryUsed += size - (this.sizes.get(name) ?? 0);
     this.sizes.set(name, size);
     if (this.run.memoryUsed > this.run.host.limits.maxVariableBytes) {
-      raise('ResourceLimitError', `memory limit exceeded: variables use more than ${this.run.host.limits.maxVariableBytes} bytes`);
+      raiseUncatchable('ResourceLimitError', `memory limit exceeded: variables use more than ${this.run.host.limits.maxVariableBytes} bytes`);
     }
   }
 
@@ -360,7 +360,8 @@ export class Execution implements StepRuntime {
     try {
       for (const p of def.params) {
         const given = args.get(p.name);
-        if (given !== undefined) scope.set(p.name, given);
+        // Arguments are passed by value, as every assignment is: the callee gets its own copy.
+        if (given !== undefined) scope.set(p.name, deepCopy(given));
         else if ('default' in p) scope.set(p.name, deepCopy(p.default as Value));
         else raise('TypeError', `subworkflow "${name}" is missing argument "${p.name}"`);
       }
@@ -395,7 +396,7 @@ export class Execution implements StepRuntime {
   private async runStep(step: Step, scope: Scope): Promise<Signal> {
     this.checkActive();
     if (++this.stepsExecuted > this.host.limits.maxSteps) {
-      raise('ResourceLimitError', `the execution exceeded the limit of ${this.host.limits.maxSteps} steps`);
+      raiseUncatchable('ResourceLimitError', `the execution exceeded the limit of ${this.host.limits.maxSteps} steps`);
     }
     this.currentStep = { routine: scope.routine, step: step.name };
     try {
@@ -420,9 +421,12 @@ export class Execution implements StepRuntime {
       for (const c of step.switch) {
         const cond = await this.value(c.condition, scope);
         if (typeof cond !== 'boolean') raise('TypeError', `switch condition must be a boolean, got ${typeOf(cond)}`);
-        // A matching case without its own jump continues after the switch step; the step-level
-        // `next` is the destination when no condition matches (the docs describe only that case).
-        if (cond) return this.runBody(c.body, scope);
+        // A matching case runs its body; without a jump of its own it then follows the switch
+        // step's `next` (as the documented example with nested steps does), else the next step.
+        if (cond) {
+          const sig = await this.runBody(c.body, scope);
+          return sig === NEXT && step.next !== undefined ? jumpSignal(step.next) : sig;
+        }
       }
     } else if (step.steps) {
       const sig = await this.runBlock(step.steps, scope);
@@ -436,7 +440,10 @@ export class Execution implements StepRuntime {
       const sig = await this.runTry(step.try, scope);
       if (sig !== NEXT) return sig;
     } else if (step.raise) {
-      throw new WorkflowError(deepCopy(await this.value(step.raise, scope)));
+      const raised = await this.value(step.raise, scope);
+      // Documented: "Errors can be either a string or a map".
+      if (typeof raised !== 'string' && !(raised instanceof Map)) raise('TypeError', `raise takes a string or a map, got ${typeOf(raised)}`);
+      throw new WorkflowError(deepCopy(raised));
     } else if (step.return) {
       return { k: 'return', v: await this.value(step.return, scope) };
     }
@@ -536,7 +543,9 @@ export class Execution implements StepRuntime {
   private async iterationValues(spec: ForSpec, scope: Scope): Promise<Value[]> {
     if (spec.in) {
       const coll = await this.value(spec.in, scope);
-      if (Array.isArray(coll)) return coll;
+      // A snapshot, as a value: changing the list or an item inside the loop changes neither the
+      // iteration nor the original (lists and maps are passed by value).
+      if (Array.isArray(coll)) return deepCopy(coll) as Value[];
       // Iterating a map walks its keys, as documented for `for ... in: ${keys(m)}`-free loops.
       if (coll instanceof Map) return [...coll.keys()];
       return raise('TypeError', `"for.in" must be a list or a map, got ${typeOf(coll)}`);
@@ -602,7 +611,7 @@ export class Execution implements StepRuntime {
         try {
           await task.run(s);
         } catch (e) {
-          if (!(e instanceof WorkflowError)) throw e;
+          if (!(e instanceof WorkflowError) || e instanceof UncatchableError) throw e;
           // exception_policy continueAll: the other branches run on; the step raises at the end.
           failures.push(wfMap({ id: task.id, error: e.value }));
         } finally {
@@ -610,7 +619,13 @@ export class Execution implements StepRuntime {
         }
       }
     };
-    const width = Math.min(p.concurrencyLimit ?? tasks.length, tasks.length);
+    let limit = tasks.length;
+    if (p.concurrencyLimit) {
+      const v = await this.value(p.concurrencyLimit, scope);
+      if (typeof v !== 'number' || v < 1) raise('TypeError', `concurrency_limit must be a positive integer, got ${typeOf(v)}`);
+      limit = v;
+    }
+    const width = Math.min(limit, tasks.length);
     await Promise.all(Array.from({ length: width }, worker));
     if (failures.length > 0) {
       raise('UnhandledBranchError', `${failures.length} branch(es) of parallel step "${step.name}" raised an unhandled error`, { branches: failures });
@@ -624,7 +639,7 @@ export class Execution implements StepRuntime {
       try {
         return await this.runBody(spec.body, scope);
       } catch (e) {
-        if (!(e instanceof WorkflowError)) throw e;
+        if (!(e instanceof WorkflowError) || e instanceof UncatchableError) throw e;
         if (spec.retry) {
           retry ??= await this.retrySettings(spec.retry, scope);
           if (attempt < retry.max && (await this.shouldRetry(spec.retry, e.value, scope))) {

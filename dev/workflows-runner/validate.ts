@@ -47,7 +47,8 @@ export interface Step {
   switch?: { condition: Template; body: Step }[];
   steps?: Block;
   for?: ForSpec;
-  parallel?: { shared: Set<string>; branches?: { name: string; steps: Block }[]; for?: ForSpec; concurrencyLimit?: number };
+  /** `concurrencyLimit` may be a literal or an expression, as documented. */
+  parallel?: { shared: Set<string>; branches?: { name: string; steps: Block }[]; for?: ForSpec; concurrencyLimit?: Template };
   /** `except.steps` is optional in the service: an except with only `as` swallows the error. */
   try?: { body: Step; retry?: RetrySpec; except?: { as?: string; steps?: Block } };
   raise?: Template;
@@ -140,7 +141,7 @@ export function compileWorkflow(source: string): Program {
     const params = compileParams(name, def.params);
     if (name === 'main' && params.length > 1) throw new DeployError('subworkflow "main" takes at most one parameter (the runtime argument)');
     const c = new Compiler(name, routineNames, raw);
-    for (const p of params) c.created(p.name);
+    for (const p of params) c.created(p.name, 'param');
     const body = c.block(def.steps, [], `subworkflow "${name}"`);
     c.checkJumps();
     c.checkScopes();
@@ -170,10 +171,18 @@ class Compiler {
    * branch opens a child. `scopeParent[i]` is the parent of scope i.
    */
   private readonly scopeParent: number[] = [-1];
+  /** For each scope that is a parallel branch, its `shared` variables. */
+  private readonly branchShared = new Map<number, Set<string>>();
   private scope = 0;
   /** The scopes each variable is created in (assigned, `result`, loop variable, `as`, parameter). */
   private readonly creations = new Map<string, Set<number>>();
   private readonly reads: { step: string; name: string; scope: number }[] = [];
+  /** Assignments the workflow writes (not loop variables or `as`), for the `shared` rule. */
+  private readonly writes: { step: string; name: string; scope: number }[] = [];
+  /** Loop variables (`value`, `index`) and the body scope of their loop. */
+  private readonly loopVars: { step: string; name: string; scope: number }[] = [];
+  /** The step being compiled, for messages about variables it creates. */
+  private currentStep = '';
 
   constructor(
     private readonly routine: string,
@@ -206,7 +215,11 @@ class Compiler {
     for (const j of this.jumps) {
       if (j.target === 'end') continue;
       if (j.target === 'break' || j.target === 'continue') {
-        if (!j.frames.some((f) => f.boundary === 'for')) this.fail(j.step, `"next: ${j.target}" is only allowed inside a for loop`);
+        // The nearest loop-like boundary decides: a parallel branch cannot break its enclosing loop.
+        const inner = [...j.frames].reverse().find((f) => f.boundary !== 'none');
+        if (inner?.boundary !== 'for') {
+          this.fail(j.step, inner ? `"next: ${j.target}" cannot leave a parallel branch` : `"next: ${j.target}" is only allowed inside a for loop`);
+        }
         continue;
       }
       let found = false;
@@ -229,10 +242,11 @@ class Compiler {
     }
   }
 
-  /** Compiles `inner` in a new variable scope (a loop body, an except block, a branch). */
-  private inScope<T>(inner: () => T): T {
+  /** Compiles `inner` in a new variable scope (a loop body, an except block, a branch with its `shared` names). */
+  private inScope<T>(inner: () => T, shared?: Set<string>): T {
     const outer = this.scope;
     this.scope = this.scopeParent.push(outer) - 1;
+    if (shared) this.branchShared.set(this.scope, shared);
     try {
       return inner();
     } finally {
@@ -240,10 +254,18 @@ class Compiler {
     }
   }
 
-  created(name: string): void {
+  created(name: string, how: 'param' | 'assign' | 'loop' | 'as' = 'assign'): void {
     let scopes = this.creations.get(name);
     if (!scopes) this.creations.set(name, (scopes = new Set()));
     scopes.add(this.scope);
+    if (how === 'assign') this.writes.push({ step: this.currentStep, name, scope: this.scope });
+    if (how === 'loop') this.loopVars.push({ step: this.currentStep, name, scope: this.scope });
+  }
+
+  /** True when scope `inner` is `outer` or nested in it. */
+  private within(inner: number, outer: number): boolean {
+    for (let s = inner; s >= 0; s = this.scopeParent[s] as number) if (s === outer) return true;
+    return false;
   }
 
   private read(step: string, e: Expr): void {
@@ -260,6 +282,34 @@ class Compiler {
    * time with a KeyError: the documentation does not say the service rejects that at deploy.
    */
   checkScopes(): void {
+    // Documented for parallel steps: assigning a variable of the parent scope that is not
+    // listed in `shared` is a deployment error.
+    for (const w of this.writes) {
+      for (let b = w.scope; b >= 0; b = this.scopeParent[b] as number) {
+        const shared = this.branchShared.get(b);
+        if (!shared || shared.has(w.name)) continue;
+        const creators = this.creations.get(w.name) ?? new Set<number>();
+        const parent = this.scopeParent[b] as number;
+        if ([...creators].some((c) => this.within(parent, c))) {
+          this.fail(w.step, `variable "${w.name}" belongs to the scope around a parallel step; list it in "shared" to assign it in a branch`);
+        }
+      }
+    }
+    // Documented for loops: the loop variable "must not be used in assignments or expressions
+    // outside of the loop"; the same name may serve several loops that are not nested.
+    for (const v of this.loopVars) {
+      for (const other of this.loopVars) {
+        if (other !== v && other.name === v.name && other.scope !== v.scope && this.within(other.scope, v.scope)) {
+          this.fail(other.step, `loop variable "${v.name}" is already the variable of the enclosing loop "${v.step}"`);
+        }
+      }
+      // A use inside another (sibling) loop over the same name is that loop's variable.
+      const loopScopes = this.loopVars.filter((o) => o.name === v.name).map((o) => o.scope);
+      const outside = [...this.reads, ...this.writes].find((u) => u.name === v.name && !loopScopes.some((l) => this.within(u.scope, l)));
+      if (outside) {
+        this.fail(outside.step, `"${v.name}" is the variable of loop "${v.step}" and cannot be used outside that loop`);
+      }
+    }
     for (const r of this.reads) {
       const scopes = this.creations.get(r.name);
       if (!scopes) continue;
@@ -287,6 +337,7 @@ class Compiler {
     }
     if (kind === '' && !('next' in raw)) this.fail(name, 'the step does nothing (no assign, call, switch, steps, for, parallel, try, raise, return or next)');
     const step: Step = { name };
+    this.currentStep = name;
     if ('next' in raw) {
       if (typeof raw.next !== 'string') this.fail(name, '"next" must be a step name');
       step.next = raw.next;
@@ -441,7 +492,8 @@ class Compiler {
     });
   }
 
-  forSpec(step: string, raw: unknown, frames: Frame[], boundary: Frame['boundary']): ForSpec {
+  /** A `for` loop, or with `shared` the `for` of a parallel step (each iteration a branch). */
+  forSpec(step: string, raw: unknown, frames: Frame[], boundary: Frame['boundary'], shared?: Set<string>): ForSpec {
     if (!isRecord(raw)) this.fail(step, '"for" must be a map');
     for (const k of Object.keys(raw)) {
       if (!['value', 'index', 'in', 'range', 'steps'].includes(k)) this.fail(step, `unsupported "for" key "${k}"`);
@@ -454,10 +506,14 @@ class Compiler {
     const spec: ForSpec = {
       value: raw.value as string | undefined,
       index: raw.index as string | undefined,
-      steps: this.inScope(() => {
-        for (const v of [raw.value, raw.index]) if (typeof v === 'string') this.created(v);
-        return this.block(raw.steps, frames, `step "${step}"`, boundary);
-      }),
+      steps: this.inScope(
+        () => {
+          this.currentStep = step;
+          for (const v of [raw.value, raw.index]) if (typeof v === 'string') this.created(v, 'loop');
+          return this.block(raw.steps, frames, `step "${step}"`, boundary);
+        },
+        shared,
+      ),
     };
     if ('in' in raw) spec.in = this.template(step, raw.in);
     else {
@@ -483,11 +539,15 @@ class Compiler {
     if (!Array.isArray(shared) || !shared.every((s) => typeof s === 'string')) this.fail(step, '"shared" must be a list of variable names');
     const out: NonNullable<Step['parallel']> = { shared: new Set(shared as string[]) };
     if (raw.concurrency_limit !== undefined) {
-      if (typeof raw.concurrency_limit !== 'number' || raw.concurrency_limit < 1) this.fail(step, '"concurrency_limit" must be a positive integer');
-      out.concurrencyLimit = raw.concurrency_limit;
+      const limit = raw.concurrency_limit;
+      const literal = typeof limit === 'number';
+      if (literal ? !Number.isInteger(limit) || limit < 1 : typeof limit !== 'string' || !limit.trim().startsWith('${')) {
+        this.fail(step, '"concurrency_limit" must be a positive integer or an expression');
+      }
+      out.concurrencyLimit = this.template(step, limit);
     }
     if (('branches' in raw) === ('for' in raw)) this.fail(step, '"parallel" needs exactly one of "branches" and "for"');
-    if ('for' in raw) out.for = this.forSpec(step, raw.for, frames, 'parallel');
+    if ('for' in raw) out.for = this.forSpec(step, raw.for, frames, 'parallel', out.shared);
     else {
       if (!Array.isArray(raw.branches) || raw.branches.length < 2) this.fail(step, '"branches" must list at least two branches');
       // The documented limit on branches per parallel step.
@@ -496,7 +556,7 @@ class Compiler {
         if (!isRecord(b) || Object.keys(b).length !== 1) this.fail(step, 'each branch must be a map with one key, the branch name');
         const [name, body] = Object.entries(b)[0] as [string, unknown];
         if (!isRecord(body) || Object.keys(body).some((k) => k !== 'steps')) this.fail(name, 'a branch must hold only "steps"');
-        return { name, steps: this.inScope(() => this.block(body.steps, frames, `branch "${name}"`, 'parallel')) };
+        return { name, steps: this.inScope(() => this.block(body.steps, frames, `branch "${name}"`, 'parallel'), out.shared) };
       });
     }
     return out;
@@ -513,7 +573,7 @@ class Compiler {
       if (ex.as !== undefined && (typeof ex.as !== 'string' || !NAME.test(ex.as))) this.fail(step, '"except.as" must be a variable name');
       const except: NonNullable<typeof spec.except> = { as: ex.as as string | undefined };
       this.inScope(() => {
-        if (except.as) this.created(except.as);
+        if (except.as) this.created(except.as, 'as');
         if (ex.steps !== undefined) except.steps = this.block(ex.steps, frames, `step "${step}" except`);
       });
       spec.except = except;
