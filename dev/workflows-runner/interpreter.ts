@@ -201,7 +201,9 @@ export class Execution implements StepRuntime {
   start(): void {
     const main = this.program.routines.get('main');
     const args = new Map<string, Value>();
-    if (main && main.params[0]) args.set(main.params[0].name, this.argument);
+    // No argument leaves main's parameter to its default, if it has one; otherwise it is null.
+    const param = main?.params[0];
+    if (param && (this.argument !== null || !('default' in param))) args.set(param.name, this.argument);
     this.callRoutine('main', args, 1)
       .then((v) => {
         // The result travels as JSON: bytes cannot be returned, as documented.

@@ -238,8 +238,10 @@ export const SYNC_FUNCTIONS: Record<string, SyncFunction> = {
     if (typeof v === 'number') return new Dbl(v);
     if (v instanceof Dbl) return v;
     if (typeof v === 'string') {
+      // Decimal numerals only: JavaScript's Number() would also take "0x10", "Infinity" and "".
+      if (!/^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(v)) raise('ValueError', `double: cannot parse "${v}" as a number`);
       const n = Number(v.trim());
-      if (v.trim() === '' || Number.isNaN(n)) raise('ValueError', `double: cannot parse "${v}" as a number`);
+      if (!Number.isFinite(n)) raise('ValueError', `double: "${v.trim()}" is out of range`);
       return new Dbl(n);
     }
     return raise('TypeError', `double: cannot convert ${typeOf(v ?? null)}`);
