@@ -116,8 +116,9 @@ function page<T>(items: T[], url: URL, size: { default: number; max: number }): 
   if (!Number.isInteger(asked) || asked < 0) throw new ApiError(400, 'INVALID_ARGUMENT', 'pageSize must be a non-negative integer');
   const pageSize = Math.min(asked || size.default, size.max);
   const token = url.searchParams.get('pageToken') ?? '';
-  const offset = token === '' ? 0 : Number(Buffer.from(token, 'base64url').toString('utf8'));
-  if (!Number.isInteger(offset) || offset < 0 || offset > items.length) throw new ApiError(400, 'INVALID_ARGUMENT', 'invalid pageToken');
+  const decoded = token === '' ? '0' : Buffer.from(token, 'base64url').toString('utf8');
+  const offset = /^\d+$/.test(decoded) ? Number(decoded) : -1;
+  if (offset < 0 || offset > items.length) throw new ApiError(400, 'INVALID_ARGUMENT', 'invalid pageToken');
   const end = offset + pageSize;
   return { items: items.slice(offset, end), ...(end < items.length ? { nextPageToken: Buffer.from(String(end)).toString('base64url') } : {}) };
 }

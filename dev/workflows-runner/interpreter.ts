@@ -101,7 +101,7 @@ class Scope implements EvalScope {
     for (let s: Scope | undefined = this; s; s = s.kind === 'routine' ? undefined : s.parent) {
       if (s.vars.has(name)) {
         if (forWrite && crossedBranch && !crossedBranch.shared?.has(name)) {
-          // The service rejects this at deploy time; the runner finds it when it happens.
+          // Deployment rejects these (validate.ts checkScopes); this guards the run all the same.
           raise('TypeError', `variable "${name}" belongs to the parent of a parallel step and is not listed in "shared"`);
         }
         return s;
@@ -624,7 +624,8 @@ export class Execution implements StepRuntime {
     let limit = tasks.length;
     if (p.concurrencyLimit) {
       const v = await this.value(p.concurrencyLimit, scope);
-      if (typeof v !== 'number' || v < 1) raise('TypeError', `concurrency_limit must be a positive integer, got ${typeOf(v)}`);
+      if (typeof v !== 'number') raise('TypeError', `concurrency_limit must be an integer, got ${typeOf(v)}`);
+      if (v < 1) raise('ValueError', `concurrency_limit must be at least 1, got ${v}`);
       limit = v;
     }
     const width = Math.min(limit, tasks.length);

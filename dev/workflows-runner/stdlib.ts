@@ -328,13 +328,17 @@ export const SYNC_FUNCTIONS: Record<string, SyncFunction> = {
   'text.decode': sync(['data', 'charset'], 1, ([d, c]) => {
     if (!(d instanceof Uint8Array)) return typeError('text.decode', 'data', d ?? null);
     const cs = charset('text.decode', c);
+    // Every byte is a Latin-1 character; US-ASCII takes only the low half. (TextDecoder's
+    // "latin1" label means windows-1252, so Buffer decodes these.)
+    if (cs.node === 'latin1') return Buffer.from(d).toString('latin1');
+    if (cs.node === 'ascii') {
+      if (d.some((b) => b > 0x7f)) raise('ValueError', 'text.decode: the data is not US-ASCII');
+      return Buffer.from(d).toString('ascii');
+    }
     try {
       // Bytes that are not valid in the charset are a ValueError, not replacement characters.
-      return new TextDecoder(cs.node === 'utf16le' ? 'utf-16le' : cs.node === 'latin1' ? 'latin1' : 'utf-8', { fatal: true }).decode(
-        cs.max === 0x7f && d.some((b) => b > 0x7f) ? raise('ValueError', 'text.decode: the data is not US-ASCII') : d,
-      );
-    } catch (e) {
-      if (e instanceof WorkflowError) throw e;
+      return new TextDecoder(cs.node === 'utf16le' ? 'utf-16le' : 'utf-8', { fatal: true }).decode(d);
+    } catch {
       return raise('ValueError', `text.decode: the data is not valid ${cs.name}`);
     }
   }),

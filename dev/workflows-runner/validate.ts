@@ -141,7 +141,7 @@ export function compileWorkflow(source: string): Program {
     const params = compileParams(name, def.params);
     if (name === 'main' && params.length > 1) throw new DeployError('subworkflow "main" takes at most one parameter (the runtime argument)');
     const c = new Compiler(name, routineNames, raw);
-    for (const p of params) c.created(p.name, 'param');
+    for (const p of params) c.created(name, p.name, 'param');
     const body = c.block(def.steps, [], `subworkflow "${name}"`);
     c.checkJumps();
     c.checkScopes();
@@ -171,18 +171,18 @@ class Compiler {
    * branch opens a child. `scopeParent[i]` is the parent of scope i.
    */
   private readonly scopeParent: number[] = [-1];
-  /** For each scope that is a parallel branch, its `shared` variables. */
-  private readonly branchShared = new Map<number, Set<string>>();
+  /** For each scope that is a parallel branch, its `shared` variables and where in the source it starts. */
+  private readonly branches = new Map<number, { shared: Set<string>; start: number }>();
   private scope = 0;
-  /** The scopes each variable is created in (assigned, `result`, loop variable, `as`, parameter). */
-  private readonly creations = new Map<string, Set<number>>();
+  /** Counts creations in source order, so "created before the parallel step" can be told. */
+  private order = 0;
+  /** Where each variable is created (assigned, `result`, loop variable, `as`, parameter): scope and source order. */
+  private readonly creations = new Map<string, { scope: number; order: number }[]>();
   private readonly reads: { step: string; name: string; scope: number }[] = [];
-  /** Assignments the workflow writes (not loop variables or `as`), for the `shared` rule. */
+  /** Assignments the workflow writes, whole or through a path (not loop variables or `as`), for the `shared` rule. */
   private readonly writes: { step: string; name: string; scope: number }[] = [];
   /** Loop variables (`value`, `index`) and the body scope of their loop. */
   private readonly loopVars: { step: string; name: string; scope: number }[] = [];
-  /** The step being compiled, for messages about variables it creates. */
-  private currentStep = '';
 
   constructor(
     private readonly routine: string,
@@ -246,7 +246,7 @@ class Compiler {
   private inScope<T>(inner: () => T, shared?: Set<string>): T {
     const outer = this.scope;
     this.scope = this.scopeParent.push(outer) - 1;
-    if (shared) this.branchShared.set(this.scope, shared);
+    if (shared) this.branches.set(this.scope, { shared, start: this.order });
     try {
       return inner();
     } finally {
@@ -254,12 +254,13 @@ class Compiler {
     }
   }
 
-  created(name: string, how: 'param' | 'assign' | 'loop' | 'as' = 'assign'): void {
-    let scopes = this.creations.get(name);
-    if (!scopes) this.creations.set(name, (scopes = new Set()));
-    scopes.add(this.scope);
-    if (how === 'assign') this.writes.push({ step: this.currentStep, name, scope: this.scope });
-    if (how === 'loop') this.loopVars.push({ step: this.currentStep, name, scope: this.scope });
+  /** Records that `step` creates variable `name` in the current scope (or assigns it, if it exists). */
+  created(step: string, name: string, how: 'param' | 'assign' | 'loop' | 'as' = 'assign'): void {
+    let where = this.creations.get(name);
+    if (!where) this.creations.set(name, (where = []));
+    where.push({ scope: this.scope, order: this.order++ });
+    if (how === 'assign') this.writes.push({ step, name, scope: this.scope });
+    if (how === 'loop') this.loopVars.push({ step, name, scope: this.scope });
   }
 
   /** True when scope `inner` is `outer` or nested in it. */
@@ -284,13 +285,14 @@ class Compiler {
   checkScopes(): void {
     // Documented for parallel steps: assigning a variable of the parent scope that is not
     // listed in `shared` is a deployment error.
+    // Only creations before the parallel step count: a name first created after it is not a
+    // parent variable while the branches run.
     for (const w of this.writes) {
       for (let b = w.scope; b >= 0; b = this.scopeParent[b] as number) {
-        const shared = this.branchShared.get(b);
-        if (!shared || shared.has(w.name)) continue;
-        const creators = this.creations.get(w.name) ?? new Set<number>();
+        const branch = this.branches.get(b);
+        if (!branch || branch.shared.has(w.name)) continue;
         const parent = this.scopeParent[b] as number;
-        if ([...creators].some((c) => this.within(parent, c))) {
+        if ((this.creations.get(w.name) ?? []).some((c) => c.order < branch.start && this.within(parent, c.scope))) {
           this.fail(w.step, `variable "${w.name}" belongs to the scope around a parallel step; list it in "shared" to assign it in a branch`);
         }
       }
@@ -314,7 +316,7 @@ class Compiler {
       const scopes = this.creations.get(r.name);
       if (!scopes) continue;
       let visible = false;
-      for (let s = r.scope; s >= 0 && !visible; s = this.scopeParent[s] as number) visible = scopes.has(s);
+      for (let s = r.scope; s >= 0 && !visible; s = this.scopeParent[s] as number) visible = scopes.some((c) => c.scope === s);
       if (!visible) {
         this.fail(
           r.step,
@@ -337,7 +339,6 @@ class Compiler {
     }
     if (kind === '' && !('next' in raw)) this.fail(name, 'the step does nothing (no assign, call, switch, steps, for, parallel, try, raise, return or next)');
     const step: Step = { name };
-    this.currentStep = name;
     if ('next' in raw) {
       if (typeof raw.next !== 'string') this.fail(name, '"next" must be a step name');
       step.next = raw.next;
@@ -430,8 +431,11 @@ class Compiler {
     }
     if (cur.k !== 'var') this.fail(step, `cannot assign to "${src}"`);
     // `x: v` creates x here; `x.k: v` and `x[i]: v` change an x that must already exist.
-    if (path.length === 0) this.created(cur.name);
-    else this.read(step, e);
+    if (path.length === 0) this.created(step, cur.name);
+    else {
+      this.read(step, e);
+      this.writes.push({ step, name: cur.name, scope: this.scope });
+    }
     return { root: cur.name, path, async: e.async === true };
   }
 
@@ -456,7 +460,7 @@ class Compiler {
     if (raw.result !== undefined) {
       if (typeof raw.result !== 'string' || !NAME.test(raw.result)) this.fail(step, '"result" must be a variable name');
       result = raw.result;
-      this.created(result);
+      this.created(step, result);
     }
     const fn = lookupFunction(target);
     if (fn) {
@@ -508,8 +512,7 @@ class Compiler {
       index: raw.index as string | undefined,
       steps: this.inScope(
         () => {
-          this.currentStep = step;
-          for (const v of [raw.value, raw.index]) if (typeof v === 'string') this.created(v, 'loop');
+          for (const v of [raw.value, raw.index]) if (typeof v === 'string') this.created(step, v, 'loop');
           return this.block(raw.steps, frames, `step "${step}"`, boundary);
         },
         shared,
@@ -573,7 +576,7 @@ class Compiler {
       if (ex.as !== undefined && (typeof ex.as !== 'string' || !NAME.test(ex.as))) this.fail(step, '"except.as" must be a variable name');
       const except: NonNullable<typeof spec.except> = { as: ex.as as string | undefined };
       this.inScope(() => {
-        if (except.as) this.created(except.as, 'as');
+        if (except.as) this.created(step, except.as, 'as');
         if (ex.steps !== undefined) except.steps = this.block(ex.steps, frames, `step "${step}" except`);
       });
       spec.except = except;
