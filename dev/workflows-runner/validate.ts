@@ -275,18 +275,19 @@ class Compiler {
     });
   }
 
-  /**
-   * Documented: a variable created inside a for loop or an except block (or a parallel branch)
-   * exists only there, and using it outside "will raise an error when deploying the workflow".
-   * A read is rejected when the variable is created in this subworkflow but in no scope that
-   * encloses the read. A variable created nowhere in the subworkflow is left to fail at run
-   * time with a KeyError: the documentation does not say the service rejects that at deploy.
-   */
+  /** The deploy-time variable rules of the documentation, checked once the subworkflow is compiled. */
   checkScopes(): void {
-    // Documented for parallel steps: assigning a variable of the parent scope that is not
-    // listed in `shared` is a deployment error.
-    // Only creations before the parallel step count: a name first created after it is not a
-    // parent variable while the branches run.
+    this.checkSharedWrites();
+    this.checkLoopVariables();
+    this.checkReadsInScope();
+  }
+
+  /**
+   * Documented for parallel steps: assigning a variable of the parent scope that is not listed in
+   * `shared` is a deployment error. Only creations before the parallel step count: a name first
+   * created after it is not a parent variable while the branches run.
+   */
+  private checkSharedWrites(): void {
     for (const w of this.writes) {
       for (let b = w.scope; b >= 0; b = this.scopeParent[b] as number) {
         const branch = this.branches.get(b);
@@ -297,8 +298,13 @@ class Compiler {
         }
       }
     }
-    // Documented for loops: the loop variable "must not be used in assignments or expressions
-    // outside of the loop"; the same name may serve several loops that are not nested.
+  }
+
+  /**
+   * Documented for loops: the loop variable "must not be used in assignments or expressions
+   * outside of the loop"; the same name may serve several loops that are not nested.
+   */
+  private checkLoopVariables(): void {
     for (const v of this.loopVars) {
       for (const other of this.loopVars) {
         if (other !== v && other.name === v.name && other.scope !== v.scope && this.within(other.scope, v.scope)) {
@@ -308,15 +314,23 @@ class Compiler {
       // A use inside another (sibling) loop over the same name is that loop's variable.
       const loopScopes = this.loopVars.filter((o) => o.name === v.name).map((o) => o.scope);
       const outside = [...this.reads, ...this.writes].find((u) => u.name === v.name && !loopScopes.some((l) => this.within(u.scope, l)));
-      if (outside) {
-        this.fail(outside.step, `"${v.name}" is the variable of loop "${v.step}" and cannot be used outside that loop`);
-      }
+      if (outside) this.fail(outside.step, `"${v.name}" is the variable of loop "${v.step}" and cannot be used outside that loop`);
     }
+  }
+
+  /**
+   * Documented: a variable created inside a for loop or an except block (or a parallel branch)
+   * exists only there, and using it outside "will raise an error when deploying the workflow".
+   * A read is rejected when the variable is created in this subworkflow but in no scope that
+   * encloses the read. A variable created nowhere in the subworkflow is left to fail at run
+   * time with a KeyError: the documentation does not say the service rejects that at deploy.
+   */
+  private checkReadsInScope(): void {
     for (const r of this.reads) {
-      const scopes = this.creations.get(r.name);
-      if (!scopes) continue;
+      const where = this.creations.get(r.name);
+      if (!where) continue;
       let visible = false;
-      for (let s = r.scope; s >= 0 && !visible; s = this.scopeParent[s] as number) visible = scopes.some((c) => c.scope === s);
+      for (let s = r.scope; s >= 0 && !visible; s = this.scopeParent[s] as number) visible = where.some((c) => c.scope === s);
       if (!visible) {
         this.fail(
           r.step,
