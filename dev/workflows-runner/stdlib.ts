@@ -221,18 +221,15 @@ export const SYNC_FUNCTIONS: Record<string, SyncFunction> = {
   type: sync(['value'], 1, ([v]) => typeOf(v as Value)),
   int: sync(['value'], 1, ([v]) => {
     if (typeof v === 'number') return v;
-    if (v instanceof Dbl) {
-      const n = Math.trunc(v.v);
-      if (!Number.isSafeInteger(n)) raise('ValueError', `int: ${formatDouble(v.v)} is beyond ±2^53, the local runner's integer range`);
-      return n;
-    }
-    if (typeof v === 'string') {
+    let n: number;
+    if (v instanceof Dbl) n = Math.trunc(v.v);
+    else if (typeof v === 'string') {
       if (!/^\s*[-+]?\d+\s*$/.test(v)) raise('ValueError', `int: cannot parse "${v}" as an integer`);
-      const n = Number.parseInt(v, 10);
-      if (!Number.isSafeInteger(n)) raise('ValueError', `int: "${v.trim()}" is beyond ±2^53, the local runner's integer range`);
-      return n;
-    }
-    return raise('TypeError', `int: cannot convert ${typeOf(v ?? null)}`);
+      n = Number.parseInt(v, 10);
+    } else return raise('TypeError', `int: cannot convert ${typeOf(v ?? null)}`);
+    // Refused rather than rounded: the runner's integers are exact only within ±2^53.
+    if (!Number.isSafeInteger(n)) raise('ValueError', `int: ${toText(v)} is beyond ±2^53, the local runner's integer range`);
+    return n;
   }),
   double: sync(['value'], 1, ([v]) => {
     if (typeof v === 'number') return new Dbl(v);
@@ -480,8 +477,11 @@ async function httpRequest(method: string, a: Record<string, Value | undefined>)
   let body: string | Uint8Array | undefined;
   if (a.body !== undefined && a.body !== null) {
     const contentType = headers.get('content-type') ?? '';
-    if (a.body instanceof Uint8Array) body = a.body;
-    else if (typeof a.body === 'string' && contentType !== '' && !contentType.includes('json')) body = a.body;
+    if (a.body instanceof Uint8Array) {
+      body = a.body;
+      // Documented: bytes without a Content-Type go as application/octet-stream.
+      if (!contentType) headers.set('content-type', 'application/octet-stream');
+    } else if (typeof a.body === 'string' && contentType !== '' && !contentType.includes('json')) body = a.body;
     else if (a.body instanceof Map && contentType.startsWith('application/x-www-form-urlencoded')) {
       body = new URLSearchParams([...a.body].map(([k, v]) => [k, toText(v)])).toString();
     } else {
@@ -489,8 +489,6 @@ async function httpRequest(method: string, a: Record<string, Value | undefined>)
       body = encodeJson(a.body, bytesError);
       if (!contentType) headers.set('content-type', 'application/json; charset=utf-8');
     }
-    // Documented: bytes without a Content-Type go as application/octet-stream.
-    if (!contentType && body instanceof Uint8Array) headers.set('content-type', 'application/octet-stream');
   }
   // `auth` (OIDC/OAuth2) is accepted and ignored: local targets take no Google tokens.
   const timeoutSeconds = a.timeout === undefined || a.timeout === null ? 300 : seconds(fn, a.timeout, 'timeout');

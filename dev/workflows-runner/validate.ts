@@ -328,10 +328,7 @@ class Compiler {
   private checkReadsInScope(): void {
     for (const r of this.reads) {
       const where = this.creations.get(r.name);
-      if (!where) continue;
-      let visible = false;
-      for (let s = r.scope; s >= 0 && !visible; s = this.scopeParent[s] as number) visible = where.some((c) => c.scope === s);
-      if (!visible) {
+      if (where && !where.some((c) => this.within(r.scope, c.scope))) {
         this.fail(
           r.step,
           `variable "${r.name}" is created only inside a for loop, except block or parallel branch that does not enclose this step; assign it before that block to use it here`,

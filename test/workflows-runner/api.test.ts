@@ -194,6 +194,23 @@ describe('workflows runner API', () => {
       expect(raw.createTime).toBe(raw.startTime);
     });
 
+    it('bad labels, call log levels, user variables and page tokens are INVALID_ARGUMENT naming the field', async () => {
+      const post = async (path: string, body: unknown) => {
+        const res = await fetch(`${runner.url}/v1/${PARENT}/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        return { status: res.status, message: ((await res.json()) as { error: { message: string } }).error.message };
+      };
+      const source = '- r:\n    return: 1\n';
+      const tooMany = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`V${i}`, 'x']));
+      expect(await post('workflows?workflowId=w1', { sourceContents: source, userEnvVars: tooMany })).toMatchObject({ status: 400, message: expect.stringContaining('at most 20') });
+      expect(await post('workflows?workflowId=w2', { sourceContents: source, labels: { team: 7 } })).toMatchObject({ status: 400, message: expect.stringContaining('labels') });
+      expect(await post('workflows?workflowId=w3', { sourceContents: source, callLogLevel: 'LOUD' })).toMatchObject({ status: 400, message: expect.stringContaining('callLogLevel') });
+      await deploy(runner.url, 'echo', source);
+      expect(await post('workflows/echo/executions', { callLogLevel: 'LOUD' })).toMatchObject({ status: 400, message: expect.stringContaining('callLogLevel') });
+      expect(await post('workflows/echo/executions', { labels: ['x'] })).toMatchObject({ status: 400, message: expect.stringContaining('labels') });
+      // A token that decodes to no offset at all (base64url of nothing) is refused, not read as the start.
+      expect((await fetch(`${runner.url}/v1/${PARENT}/workflows/echo/executions?pageToken=!!!!`)).status).toBe(400);
+    });
+
     it('an execution of an unknown workflow is NOT_FOUND; a malformed argument is INVALID_ARGUMENT', async () => {
       await expect(start('missing')).rejects.toMatchObject({ code: 5 });
       await deploy(runner.url, 'echo', '- r:\n    return: 1\n');
