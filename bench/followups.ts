@@ -6,8 +6,8 @@
  */
 import type { CloudEvent } from '@google-cloud/functions-framework';
 import { PubSub } from '@google-cloud/pubsub';
-import { ControllableClock } from '../functions/src/adapters/clock.js';
-import { MemoryLogger } from '../functions/src/adapters/json-logger.js';
+import { ControllableClock } from '../dev/controllable-clock.js';
+import { MemoryLogger } from '../dev/memory-logger.js';
 import { loadConfig } from '../functions/src/config.js';
 import type { Case } from '../functions/src/domain/case-model.js';
 import { nextActionAt } from '../functions/src/domain/followup-policy.js';

@@ -7,7 +7,7 @@
 import type { AddressInfo } from 'node:net';
 import { cloudEvent } from '@google-cloud/functions-framework';
 import { SystemClock } from '../functions/src/adapters/clock.js';
-import { MemoryLogger } from '../functions/src/adapters/json-logger.js';
+import { MemoryLogger } from '../dev/memory-logger.js';
 import { loadConfig } from '../functions/src/config.js';
 import type { BusMessage, EventBus, Topic } from '../functions/src/ports/event-bus.js';
 import { FUNCTION_TRIGGERS, registerFunctions } from '../functions/src/register-functions.js';

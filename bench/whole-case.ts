@@ -5,7 +5,7 @@
  * - nothing lost: 1,000 concurrent submissions with duplicate keys give one case per distinct key,
  *   each triaged.
  */
-import { ControllableClock } from '../functions/src/adapters/clock.js';
+import { ControllableClock } from '../dev/controllable-clock.js';
 import type { Case } from '../functions/src/domain/case-model.js';
 import { startLocalStack, type LocalStack } from '../dev/local-stack.js';
 import { eventually } from '../dev/eventually.js';

@@ -4,7 +4,7 @@
  * Target: at least 10,000 steps a second. The baseline, measured in the same run, is the same loop
  * written in plain JavaScript (one "step" per statement): the ratio is the interpreter's overhead.
  */
-import { ControllableClock } from '../functions/src/adapters/clock.js';
+import { ControllableClock } from '../dev/controllable-clock.js';
 import { DEFAULT_LIMITS, Execution } from '../dev/workflows-runner/interpreter.js';
 import { compileWorkflow } from '../dev/workflows-runner/validate.js';
 

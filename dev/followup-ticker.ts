@@ -1,6 +1,5 @@
 import type { Firestore } from '@google-cloud/firestore';
-import type { ControllableClock } from '../functions/src/adapters/clock.js';
-import type { CancelTimer } from '../functions/src/ports/clock.js';
+import type { CancelTimer, ControllableClock } from './controllable-clock.js';
 import type { Logger } from '../functions/src/ports/logger.js';
 
 const MINUTE = 60_000;

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { ControllableClock } from '../functions/src/adapters/clock.js';
+import { ControllableClock } from './controllable-clock.js';
 import type { Firestore } from '@google-cloud/firestore';
 import type { FirestoreCaseStore } from '../functions/src/adapters/firestore-case-store.js';
 import type { FirestoreRegistry } from '../functions/src/adapters/firestore-registry.js';
@@ -112,7 +112,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       TANDEM_PUBLIC_URL: env.TANDEM_PUBLIC_URL ?? url,
       TANDEM_WORKFLOWS_ENDPOINT: workflowsRunner.url,
     });
-    const stack = createStackDeps({ config, clock, log: options.quiet ? new JsonLogger(() => {}) : new JsonLogger() });
+    const stack = createStackDeps({ config, clock, log: options.quiet ? new JsonLogger(() => {}) : new JsonLogger(), devSecretsFile: env.TANDEM_DEV_SECRETS });
     stops.push(stack.close);
     const { db, pubsub: pubsubClient } = stack;
     const store = stack.deps.store;

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
-import type { ControllableClock } from '../functions/src/adapters/clock.js';
+import type { ControllableClock } from './controllable-clock.js';
 import { verifyWebhook } from '../functions/src/adapters/standard-webhooks.js';
 import type { SecretStore } from '../functions/src/ports/secret-store.js';
 import type { Logger } from '../functions/src/ports/logger.js';

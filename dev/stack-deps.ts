@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Firestore } from '@google-cloud/firestore';
 import { PubSub } from '@google-cloud/pubsub';
 import { CloudWorkflowsStarter, HttpWorkflowCallbacks } from '../functions/src/adapters/cloud-workflows.js';
-import { DevSecretStore } from '../functions/src/adapters/dev-secret-store.js';
+import { DevSecretStore } from './dev-secret-store.js';
 import { createFirestore, FirestoreCaseStore } from '../functions/src/adapters/firestore-case-store.js';
 import { nextActionAt } from '../functions/src/domain/followup-policy.js';
 import { FirestoreRegistry } from '../functions/src/adapters/firestore-registry.js';
@@ -42,6 +42,8 @@ export function createStackDeps<C extends Clock, L extends Logger>(options: {
   config: Config;
   clock: C;
   log: L;
+  /** The development secret store's file (`TANDEM_DEV_SECRETS`); default: the demo partners' secrets. */
+  devSecretsFile?: string;
   /** Cache reference data this long; tests use 0 so what they seed is seen at once. */
   registryTtlMs?: number;
   wrapBus?: (real: PubSubEventBus) => EventBus;
@@ -50,7 +52,7 @@ export function createStackDeps<C extends Clock, L extends Logger>(options: {
   const db = createFirestore(config.projectId);
   const pubsub = new PubSub({ projectId: config.projectId });
   const realBus = new PubSubEventBus(pubsub);
-  const secrets = new DevSecretStore(config.devSecretsFile ?? DEFAULT_DEV_SECRETS_FILE);
+  const secrets = new DevSecretStore(options.devSecretsFile ?? DEFAULT_DEV_SECRETS_FILE);
   const workflowsClient = config.workflows.endpoint ? createLocalExecutionsClient(config.workflows.endpoint) : undefined;
   const workflows = workflowsClient
     ? new CloudWorkflowsStarter(

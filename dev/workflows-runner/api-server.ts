@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { TimerClock } from '../../functions/src/ports/clock.js';
+import type { RunnerClock as TimerClock } from './clock.js';
 import { DeployError } from './errors.js';
 import { DEFAULT_LIMITS, Execution, type Limits } from './interpreter.js';
 import { formatTime } from './stdlib.js';

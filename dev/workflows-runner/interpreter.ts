@@ -6,7 +6,7 @@
  * callback time-outs are timers on it, so a frozen clock advanced by a test fires them at once.
  */
 import { randomBytes } from 'node:crypto';
-import type { TimerClock } from '../../functions/src/ports/clock.js';
+import type { RunnerClock as TimerClock } from './clock.js';
 import { CancelledSignal, UncatchableError, WorkflowError, errorValue, raise, raiseUncatchable } from './errors.js';
 import { type EvalScope, evalAsync, evalSync, index as indexValue, member } from './expressions.js';
 import { SYNC_FUNCTIONS, type StepRuntime } from './stdlib.js';

@@ -2,7 +2,7 @@
  * `npm run workflows:runner`: the runner alone, on port 8190 (or `TANDEM_WORKFLOWS_PORT`), with
  * a running controllable clock that `POST /_dev/clock/advance {"seconds": N}` moves forward.
  */
-import { ControllableClock } from '../../functions/src/adapters/clock.js';
+import { ControllableClock } from '../controllable-clock.js';
 import { startWorkflowsRunner } from './api-server.js';
 
 const port = Number(process.env.TANDEM_WORKFLOWS_PORT ?? 8190);

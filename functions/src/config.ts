@@ -13,8 +13,6 @@ const EnvSchema = z.object({
   /** Where customers and partners reach Tandem: links in responses and callback URLs use it. */
   TANDEM_PUBLIC_URL: z.url().default('http://127.0.0.1:8100'),
   TANDEM_PORT: z.coerce.number().int().min(1).max(65_535).default(8100),
-  /** JSON file `{"partnerId": ["whsec_…"]}` for the development secret store (local stack only). */
-  TANDEM_DEV_SECRETS: z.string().optional(),
   /** Overrides the first-response table: JSON `{"premium": {"P1": 15, …}, …}`. */
   TANDEM_SLA_TABLE: z.string().optional(),
   /** Overrides some follow-up periods, in minutes: JSON `{"customerReminderMinutes": 4320, …}`. */
@@ -34,7 +32,6 @@ export interface Config {
   emulators: { firestore?: string; pubsub?: string };
   publicUrl: string;
   port: number;
-  devSecretsFile?: string;
   firstResponseMinutes: SlaTable;
   followupPeriods: FollowupPeriods;
   workflows: { location: string; workflowName: string; endpoint?: string; escalationStepsUrl: string };
@@ -58,7 +55,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     emulators: { firestore: e.FIRESTORE_EMULATOR_HOST, pubsub: e.PUBSUB_EMULATOR_HOST },
     publicUrl: e.TANDEM_PUBLIC_URL.replace(/\/$/, ''),
     port: e.TANDEM_PORT,
-    devSecretsFile: e.TANDEM_DEV_SECRETS,
     firstResponseMinutes: e.TANDEM_SLA_TABLE ? parseSlaTable(e.TANDEM_SLA_TABLE) : DEFAULT_FIRST_RESPONSE_MINUTES,
     followupPeriods: e.TANDEM_FOLLOWUP_PERIODS ? parseFollowupPeriods(e.TANDEM_FOLLOWUP_PERIODS) : DEFAULT_FOLLOWUP_PERIODS,
     workflows: {

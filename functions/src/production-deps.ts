@@ -1,7 +1,6 @@
 import { ExecutionsClient } from '@google-cloud/workflows';
 import { SystemClock } from './adapters/clock.js';
 import { CloudWorkflowsStarter, HttpWorkflowCallbacks } from './adapters/cloud-workflows.js';
-import { DevSecretStore } from './adapters/dev-secret-store.js';
 import { createFirestore, FirestoreCaseStore } from './adapters/firestore-case-store.js';
 import { nextActionAt } from './domain/followup-policy.js';
 import { FirestoreRegistry } from './adapters/firestore-registry.js';
@@ -17,10 +16,8 @@ import type { FunctionDeps } from './register-functions.js';
 export function productionDeps(config: Config): FunctionDeps {
   const db = createFirestore(config.projectId);
   const clock = new SystemClock();
-  // TANDEM_DEV_SECRETS is never set in a deployment (terraform/ does not set it): there, Secret Manager.
-  const secrets = config.devSecretsFile
-    ? new DevSecretStore(config.devSecretsFile)
-    : new SecretManagerSecretStore({ projectId: config.projectId, clock, ttlMs: config.registryTtlMs });
+  // Always Secret Manager: the development secret store lives in dev/ and no setting selects it here.
+  const secrets = new SecretManagerSecretStore({ projectId: config.projectId, clock, ttlMs: config.registryTtlMs });
   const token = new MetadataAccessToken(clock);
   return {
     config,

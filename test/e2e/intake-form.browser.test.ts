@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { inject } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core';
 import type { Firestore } from '@google-cloud/firestore';
-import { ControllableClock } from '../../functions/src/adapters/clock.js';
+import { ControllableClock } from '../../dev/controllable-clock.js';
 import { createFirestore } from '../../functions/src/adapters/firestore-case-store.js';
 import { startLocalStack, type LocalStack } from '../../dev/local-stack.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { ControllableClock } from '../../functions/src/adapters/clock.js';
+import { ControllableClock } from '../../dev/controllable-clock.js';
 import type { Case, TimelineEvent } from '../../functions/src/domain/case-model.js';
 import { startLocalStack, type LocalStack } from '../../dev/local-stack.js';
 import { createLocalExecutionsClient } from '../../dev/workflows-runner/client.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ControllableClock } from '../../functions/src/adapters/clock.js';
+import { ControllableClock } from '../../dev/controllable-clock.js';
 
 const start = new Date('2026-11-23T10:00:00.000Z');
 

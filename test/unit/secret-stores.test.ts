@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ControllableClock } from '../../functions/src/adapters/clock.js';
-import { DevSecretStore } from '../../functions/src/adapters/dev-secret-store.js';
+import { ControllableClock } from '../../dev/controllable-clock.js';
+import { DevSecretStore } from '../../dev/dev-secret-store.js';
 import { SecretManagerSecretStore, type Fetch } from '../../functions/src/adapters/secret-manager-secret-store.js';
 
 const secretNew = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;

@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ControllableClock } from '../../functions/src/adapters/clock.js';
+import { ControllableClock } from '../../dev/controllable-clock.js';
 import { SignedWebhookSender } from '../../functions/src/adapters/signed-webhook-sender.js';
 import type { SecretStore } from '../../functions/src/ports/secret-store.js';
 

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExecutionsClient } from '@google-cloud/workflows';
 import type { WorkflowsClient } from '@google-cloud/workflows-v4';
-import { ControllableClock } from '../../functions/src/adapters/clock.js';
+import { ControllableClock } from '../../dev/controllable-clock.js';
 import { startWorkflowsRunner, type WorkflowsRunner } from '../../dev/workflows-runner/api-server.js';
 import { createLocalExecutionsClient, createLocalWorkflowsClient } from '../../dev/workflows-runner/client.js';
 import { PARENT, deploy } from './helpers.js';

@@ -3,7 +3,7 @@
  * back-offs cost no real time), deploying through the REST API, and running through the
  * official ExecutionsClient.
  */
-import type { CancelTimer, TimerClock } from '../../functions/src/ports/clock.js';
+import type { CancelTimer, TimerClock } from '../../dev/controllable-clock.js';
 import type { ExecutionsClient } from '@google-cloud/workflows';
 
 /** Virtual time that leaps forward to every timer at once: for tests that only need the outcome. */

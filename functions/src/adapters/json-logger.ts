@@ -47,15 +47,6 @@ function describeError(error: Error): Record<string, unknown> {
   return { name: error.name, message: error.message, stack: error.stack, code: (error as { code?: unknown }).code };
 }
 
-/** Keeps entries in memory: the local stack's quiet mode and tests that check what was logged. */
-export class MemoryLogger extends JsonLogger {
-  readonly entries: LogEntry[];
-  constructor(entries: LogEntry[] = []) {
-    super((line) => entries.push(JSON.parse(line) as LogEntry));
-    this.entries = entries;
-  }
-}
-
 /** The Cloud Trace ID from `X-Cloud-Trace-Context: TRACE/SPAN;o=1`, in the form Cloud Logging links. */
 export function traceFromHeader(header: string | undefined, projectId: string): string | undefined {
   const traceId = header?.split('/')[0];

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { SecretStore } from '../ports/secret-store.js';
-import { WEBHOOK_SECRET_PATTERN } from './standard-webhooks.js';
+import type { SecretStore } from '../functions/src/ports/secret-store.js';
+import { WEBHOOK_SECRET_PATTERN } from '../functions/src/adapters/standard-webhooks.js';
 
 const DevSecretsFile = z.record(
   z.string().min(1),
