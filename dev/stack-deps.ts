@@ -64,7 +64,7 @@ export function createStackDeps<C extends Clock, L extends Logger>(options: {
   return {
     deps: {
       config,
-      store: new FirestoreCaseStore(db, { schedule: (c) => nextActionAt(c, config.followupPeriods) }),
+      store: new FirestoreCaseStore(db, { schedule: (c) => nextActionAt(c, config.followupPeriods), clock }),
       registry: new FirestoreRegistry(db, clock, options.registryTtlMs ?? config.registryTtlMs),
       bus: options.wrapBus ? options.wrapBus(realBus) : realBus,
       clock,

@@ -21,7 +21,7 @@ export function productionDeps(config: Config): FunctionDeps {
   const token = new MetadataAccessToken(clock);
   return {
     config,
-    store: new FirestoreCaseStore(db, { schedule: (c) => nextActionAt(c, config.followupPeriods) }),
+    store: new FirestoreCaseStore(db, { schedule: (c) => nextActionAt(c, config.followupPeriods), clock }),
     registry: new FirestoreRegistry(db, clock, config.registryTtlMs),
     bus: PubSubEventBus.forProject(config.projectId),
     clock,

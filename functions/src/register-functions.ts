@@ -8,6 +8,9 @@ import type { PartnerNotifier } from './ports/partner-notifier.js';
 import type { SecretStore } from './ports/secret-store.js';
 import type { WorkflowCallbacks, WorkflowStarter } from './ports/workflow-starter.js';
 import type { Config } from './config.js';
+import { answerFrameworkErrorsWith } from './adapters/framework-error-answers.js';
+import { verifyWebhook } from './adapters/standard-webhooks.js';
+import { refusedBeforeRouting } from './handlers/http-function.js';
 export { FUNCTION_TRIGGERS, type FunctionName } from './function-triggers.js';
 import { classifyHandler } from './handlers/classify-case.js';
 import { escalateHandler } from './handlers/escalate-case.js';
@@ -38,12 +41,18 @@ export interface FunctionDeps {
  * from index.ts with real adapters; the local stack and the tests call it with theirs.
  */
 export function registerFunctions(deps: FunctionDeps): void {
+  // What the framework's body parser refuses before any function runs gets the same JSON error body.
+  answerFrameworkErrorsWith((error, req, res) => {
+    const answer = refusedBeforeRouting(error as { status?: number; type?: string }, Number(req.get('content-length') ?? 0));
+    deps.log.warn('request refused before routing', { step: 'http', method: req.method, path: req.path, status: answer.status, reason: (error as { type?: string }).type });
+    res.status(answer.status).set(answer.headers ?? {}).json(answer.json);
+  });
   http('intake', intakeHandler({ ...deps, projectId: deps.config.projectId, publicUrl: deps.config.publicUrl }));
   cloudEvent('classify', classifyHandler(deps));
   cloudEvent('prioritize', prioritizeHandler(deps));
   cloudEvent('route', routeHandler(deps));
   cloudEvent('escalate', escalateHandler(deps));
-  http('partnerCallback', partnerCallbackHandler(deps));
+  http('partnerCallback', partnerCallbackHandler({ ...deps, verifyWebhook }));
   http('escalationSteps', escalationStepsHandler({ ...deps, publicUrl: deps.config.publicUrl }));
   cloudEvent('followups', followupsHandler(deps));
 }

@@ -132,14 +132,14 @@ describe('bad requests get a 4xx, never a 500, and change nothing', () => {
   });
 
   it.each([
-    ['a case ID that cannot be one', 'a%2Fb/start', start],
-    ['an unknown case', 'case-nobody/start', start],
-    ['another partner’s case', 'case-1/start', { ...start, partnerId: 'mongodb' }],
-    ['an unknown partner', 'case-1/ack-timeout', { partnerId: 'nobody', level: 0 }],
-  ])('%s → 404 unknown_case', async (_name, path, body) => {
+    ['a case ID that cannot be one', 'a%2Fb/start', start, 'unknown_case'],
+    ['an unknown case', 'case-nobody/start', start, 'unknown_case'],
+    ['another partner’s case', 'case-1/start', { ...start, partnerId: 'mongodb' }, 'unknown_case'],
+    ['an unknown partner', 'case-1/ack-timeout', { partnerId: 'nobody', level: 0 }, 'unknown_partner'],
+  ])('%s → 404 %s', async (_name, path, body, code) => {
     const res = await step(path, body);
     expect(res.status).toBe(404);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unknown_case');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe(code);
     expect((await stored()).version).toBe(5);
   });
 

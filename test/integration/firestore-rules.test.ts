@@ -8,7 +8,7 @@ import {
   type RulesTestEnvironment,
 } from '@firebase/rules-unit-testing';
 import { setLogLevel } from 'firebase/firestore';
-import type { Case, Org, Partner, TimelineEvent, WorkloadTechnology } from '../../functions/src/domain/case-model.js';
+import type { Case, Org, Partner, TimelineEvent, TimelineEventType, WorkloadTechnology } from '../../functions/src/domain/case-model.js';
 
 /**
  * firestore.rules on the Firestore emulator of the integration tier, through the client SDK a browser
@@ -93,7 +93,7 @@ const aCase = (overrides: Partial<Case>): Case =>
     ...overrides,
   }) satisfies Case;
 
-const anEvent = (type: string, internal: boolean): TimelineEvent => ({
+const anEvent = (type: TimelineEventType, internal: boolean): TimelineEvent => ({
   type,
   at: AT,
   actor: internal ? { kind: 'engineer', id: 'grace' } : { kind: 'system', id: 'tandem' },
@@ -291,8 +291,8 @@ describe('cases/{caseId}/events/{eventId}', () => {
 
   it('no client can append to or rewrite a timeline, even an engineer', async () => {
     await expectNoWrites(engineer(), 'cases/escalated/events/note', { internal: false });
-    await expectNoWrites(customerA(), 'cases/escalated/events/received', anEvent('customer_replied', false));
-    await expectNoWrites(netapp(), 'cases/escalated/events/received', anEvent('partner_acknowledged', false));
+    await expectNoWrites(customerA(), 'cases/escalated/events/received', anEvent('status_changed', false));
+    await expectNoWrites(netapp(), 'cases/escalated/events/received', anEvent('partner_updated', false));
   });
 });
 

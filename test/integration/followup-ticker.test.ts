@@ -40,7 +40,7 @@ const waiting = (statusChangedAt = t0): Case => ({
 });
 
 const seed = (caseId: string, c: Case) =>
-  h.deps.store.createCase({ caseId, case: c, firstEvent: { type: 'case_seeded', at: c.createdAt, actor: { kind: 'system', id: 'test' }, data: {}, internal: true } });
+  h.deps.store.createCase({ caseId, case: c, firstEvent: { type: 'case_received', at: c.createdAt, actor: { kind: 'system', id: 'test' }, data: {}, internal: true } });
 
 const followupsOn = async (caseId: string) =>
   (await h.db.collection('cases').doc(caseId).collection('events').orderBy('__name__').get()).docs

@@ -6,6 +6,7 @@ import { getFunction } from '@google-cloud/functions-framework/testing';
 import type { PubSubEventBus } from '../../functions/src/adapters/pubsub-event-bus.js';
 import { verifyWebhook } from '../../functions/src/adapters/standard-webhooks.js';
 import type { Case, CaseStatus, Escalation, Sla, TimelineEvent } from '../../functions/src/domain/case-model.js';
+import { decided, justChange } from '../../functions/src/domain/case-change.js';
 import { changeStatus } from '../../functions/src/domain/case-state-machine.js';
 import { nextActionAt } from '../../functions/src/domain/followup-policy.js';
 import { applyPartnerEvent } from '../../functions/src/domain/partner-escalation.js';
@@ -118,7 +119,7 @@ const collaborative = (status: CaseStatus, overrides: Partial<Case> = {}): Case 
 async function seed(cases: Record<string, Case>): Promise<void> {
   await Promise.all(
     Object.entries(cases).map(([caseId, c]) =>
-      h.deps.store.createCase({ caseId, case: c, firstEvent: { type: 'case_seeded', at: c.createdAt, actor: { kind: 'system', id: 'test' }, data: {}, internal: true } }),
+      h.deps.store.createCase({ caseId, case: c, firstEvent: { type: 'case_received', at: c.createdAt, actor: { kind: 'system', id: 'test' }, data: {}, internal: true } }),
     ),
   );
 }
@@ -169,7 +170,7 @@ async function runUntil(end: string, script: { at: string; run: () => Promise<vo
 const move = (caseId: string, to: CaseStatus, actor: 'customer' | 'engineer', reason: string) => async () => {
   const result = await h.deps.store.updateCase(caseId, (c) => {
     const moved = changeStatus(c, to, { at: h.deps.clock.now(), actor: { kind: actor, id: 'someone' }, reason });
-    return moved.ok ? { patch: moved.value.patch, events: [moved.value.event] } : null;
+    return justChange(moved.ok ? { patch: moved.value.patch, events: [moved.value.event] } : null);
   });
   expect(result).toMatchObject({ changed: true });
 };
@@ -205,10 +206,9 @@ describe('a simulated week over cases in every status', () => {
       {
         at: iso(2 * DAY + 360),
         run: async () => {
-          await h.deps.store.updateCase('partner-engaged', (c) => {
-            const d = applyPartnerEvent(c, 'netapp', { type: 'collaboration.updated', message: 'Patch in test.', occurredAt: h.deps.clock.now().toISOString(), webhookId: 'msg-1' }, h.deps.clock.now());
-            return d.ok ? d.value.change : null;
-          });
+          await h.deps.store.updateCase('partner-engaged', (c) =>
+            decided(applyPartnerEvent(c, 'netapp', { type: 'collaboration.updated', message: 'Patch in test.', occurredAt: h.deps.clock.now().toISOString(), webhookId: 'msg-1' }, h.deps.clock.now())),
+          );
         },
       },
       { at: iso(4 * DAY), run: move('awaiting-customer-replies', 'in_progress', 'customer', 'customer_replied') },

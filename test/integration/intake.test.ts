@@ -127,15 +127,16 @@ describe('POST /cases with JSON', () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_request');
   });
 
-  // The Functions Framework parses JSON (strictly: objects and arrays only) before our code runs and
-  // answers a parse failure itself, with Express's HTML 400: a documented departure (README, design notes).
+  // The Functions Framework parses JSON (strictly: objects and arrays only) before our code runs; what
+  // it refuses gets the same JSON error body (test/integration/http-function.test.ts has the rest).
   it.each([
     ['malformed JSON', '{"orgId": '],
     ['a bare JSON string', '"a case"'],
     ['null', 'null'],
-  ])('answers %s with 400 from the framework, never a 500, and stores nothing', async (_name, raw) => {
+  ])('answers %s with a JSON 400, never a 500, and stores nothing', async (_name, raw) => {
     const res = await post(raw);
     expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_request');
     expect(await countDocs('cases')).toBe(0);
   });
 

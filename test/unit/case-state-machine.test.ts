@@ -53,10 +53,11 @@ describe('case state machine', () => {
     expect(changeStatus(caseIn('awaiting_customer', origin), other, { at, actor: engineer, reason: 'customer_replied' }).ok).toBe(false);
   });
 
-  it('records the change as a timeline event and bumps the version', () => {
+  it('records the change as a timeline event, leaving the version to the store', () => {
     const result = changeStatus(caseIn('received'), 'triaged', { at, actor: engineer, reason: 'triage_completed' });
     if (!result.ok) throw new Error(result.error.message);
-    expect(result.value.patch).toMatchObject({ status: 'triaged', version: 4, statusChangedAt: at.toISOString() });
+    expect(result.value.patch).toMatchObject({ status: 'triaged', statusChangedAt: at.toISOString() });
+    for (const owned of ['version', 'updatedAt', 'nextActionAt']) expect(result.value.patch).not.toHaveProperty(owned);
     expect(result.value.event).toEqual({
       type: 'status_changed', at: at.toISOString(), actor: engineer,
       data: { from: 'received', to: 'triaged', reason: 'triage_completed' }, internal: false,

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../functions/src/config.js';
 import type { Case, Escalation, Sla } from '../../functions/src/domain/case-model.js';
 import {
-  decideFollowups, DEFAULT_FOLLOWUP_PERIODS, describeMinutes, dueFollowups, nextActionAt, partnerNudge, type FollowupKind,
+  decideFollowups, DEFAULT_FOLLOWUP_PERIODS, dueFollowups, nextActionAt, partnerNudge, type FollowupKind,
 } from '../../functions/src/domain/followup-policy.js';
+import { describeMinutes } from '../../functions/src/domain/customer-messages.js';
 
 const t0 = new Date('2026-11-23T09:00:00.000Z');
 const plus = (minutes: number, from = t0) => new Date(from.getTime() + minutes * 60_000);
@@ -48,9 +49,9 @@ const ROWS: Row[] = [
     name: 'in_progress, no response yet: the warning at 75 %, the breach at 100 % of the target',
     case: aCase(),
     next: iso(90),
-    due: [[89, []], [90, ['sla_warning']], [119, ['sla_warning']], [120, ['sla_breach']], [5 * DAY, ['sla_breach']]],
+    due: [[89, []], [90, ['sla_warning']], [119, ['sla_warning']], [120, ['sla_breached']], [5 * DAY, ['sla_breached']]],
   },
-  { name: 'warned: the breach is next', case: aCase({ sla: sla({ warned: true }) }), next: iso(120), due: [[90, []], [120, ['sla_breach']]] },
+  { name: 'warned: the breach is next', case: aCase({ sla: sla({ warned: true }) }), next: iso(120), due: [[90, []], [120, ['sla_breached']]] },
   { name: 'breached: nothing left on the first-response clock', case: aCase({ sla: sla({ warned: true, breached: true }) }), next: null, due: [[7 * DAY, []]] },
   { name: 'responded: the first-response clock has stopped', case: aCase({ sla: responded }), next: null, due: [[7 * DAY, []]] },
   {
@@ -63,7 +64,7 @@ const ROWS: Row[] = [
     name: 'awaiting_customer with the clock paused before any response: no warning or breach while paused',
     case: aCase({ status: 'awaiting_customer', resumeStatus: 'in_progress', sla: sla({ pausedSince: iso(30) }), statusChangedAt: iso(30) }),
     next: iso(30 + 3 * DAY),
-    due: [[120, []], [30 + 3 * DAY - 1, []], [30 + 3 * DAY, ['customer_reminder']], [30 + 7 * DAY, ['auto_close']]],
+    due: [[120, []], [30 + 3 * DAY - 1, []], [30 + 3 * DAY, ['customer_reminded']], [30 + 7 * DAY, ['auto_close']]],
   },
   {
     name: 'awaiting_customer, reminded in this wait: the closure is next',
@@ -75,7 +76,7 @@ const ROWS: Row[] = [
     name: 'awaiting_customer, reminded in an earlier wait: this wait gets its own reminder',
     case: aCase({ status: 'awaiting_customer', resumeStatus: 'in_progress', sla: responded, customerRemindedAt: iso(-DAY) }),
     next: iso(3 * DAY),
-    due: [[3 * DAY, ['customer_reminder']]],
+    due: [[3 * DAY, ['customer_reminded']]],
   },
   { name: 'resolved: closed after 3 days', case: aCase({ status: 'resolved', sla: responded }), next: iso(3 * DAY), due: [[3 * DAY - 1, []], [3 * DAY, ['auto_close']]] },
   { name: 'referred_to_vendor: closed after 3 days', case: aCase({ status: 'referred_to_vendor', sla: responded }), next: iso(3 * DAY), due: [[3 * DAY, ['auto_close']]] },
@@ -83,19 +84,19 @@ const ROWS: Row[] = [
     name: 'partner_engaged: a nudge after a quiet day',
     case: aCase({ status: 'partner_engaged', approach: 'collaborative', partnerId: 'netapp', sla: responded, escalation: escalation() }),
     next: iso(DAY),
-    due: [[DAY - 1, []], [DAY, ['partner_nudge']]],
+    due: [[DAY - 1, []], [DAY, ['partner_nudged']]],
   },
   {
     name: 'partner_engaged: quiet counts from the latest of the partner update and the last nudge',
     case: aCase({ status: 'partner_engaged', approach: 'collaborative', partnerId: 'netapp', sla: responded, escalation: escalation({ lastPartnerUpdateAt: iso(600), lastNudgedAt: iso(300) }) }),
     next: iso(600 + DAY),
-    due: [[DAY, []], [600 + DAY, ['partner_nudge']]],
+    due: [[DAY, []], [600 + DAY, ['partner_nudged']]],
   },
   {
     name: 'partner_engaged again after the customer replied: quiet counts from the re-engagement',
     case: aCase({ status: 'partner_engaged', approach: 'collaborative', partnerId: 'netapp', sla: responded, escalation: escalation(), statusChangedAt: iso(2 * DAY) }),
     next: iso(3 * DAY),
-    due: [[DAY, []], [3 * DAY, ['partner_nudge']]],
+    due: [[DAY, []], [3 * DAY, ['partner_nudged']]],
   },
   {
     name: 'received, never classified: case-received re-published after the step timeout',
@@ -173,29 +174,38 @@ describe('follow-up policy: what is due, and when the sweep should look next', (
   });
 });
 
-/** Applies a decision's patch the way the store does. */
-const applied = (c: Case, decision: ReturnType<typeof decideFollowups>): Case => ({ ...c, ...decision!.change.patch });
+/**
+ * The case as the store writes it after a decision at `at`: the patch, the next version, `updatedAt`,
+ * and `nextActionAt` derived from the result (the store is the only writer of those three).
+ */
+const applied = (c: Case, decision: ReturnType<typeof decideFollowups>, at = t0): Case => {
+  const written = { ...c, ...decision!.change.patch, version: c.version + 1, updatedAt: at.toISOString() };
+  return { ...written, nextActionAt: nextActionAt(written, P) };
+};
 
 describe('follow-up decisions', () => {
   it('the SLA warning: flag, internal event, a case-updated notice, and the breach next', () => {
     const d = decideFollowups(aCase(), plus(90), P)!;
     expect(d.applied).toEqual(['sla_warning']);
     expect(d.notices).toEqual(['sla_warning']);
-    expect(d.change.patch).toMatchObject({ sla: { warned: true, breached: false }, version: 6, updatedAt: iso(90), nextActionAt: iso(120) });
+    expect(d.change.patch).toMatchObject({ sla: { warned: true, breached: false } });
+    expect(applied(aCase(), d, plus(90))).toMatchObject({ version: 6, updatedAt: iso(90), nextActionAt: iso(120) });
     expect(d.change.events).toEqual([expect.objectContaining({ type: 'sla_warning', at: iso(90), internal: true, actor: { kind: 'system', id: 'tandem' } })]);
   });
 
   it('the breach escalates internally and leaves nothing on the clock', () => {
-    const d = decideFollowups(applied(aCase(), decideFollowups(aCase(), plus(90), P)), plus(120), P)!;
-    expect(d.applied).toEqual(['sla_breach']);
+    const warned = applied(aCase(), decideFollowups(aCase(), plus(90), P), plus(90));
+    const d = decideFollowups(warned, plus(120), P)!;
+    expect(d.applied).toEqual(['sla_breached']);
     expect(d.notices).toEqual(['sla_breached']);
-    expect(d.change.patch).toMatchObject({ sla: { warned: true, breached: true }, nextActionAt: null });
+    expect(d.change.patch).toMatchObject({ sla: { warned: true, breached: true } });
+    expect(applied(warned, d, plus(120)).nextActionAt).toBeNull();
     expect(d.change.events).toEqual([expect.objectContaining({ type: 'sla_breached', internal: true, data: expect.objectContaining({ escalatedTo: 'duty_manager' }) })]);
   });
 
   it('a tick that comes after the breach time sends the breach alone, flagging the warning too', () => {
     const d = decideFollowups(aCase(), plus(200), P)!;
-    expect(d.applied).toEqual(['sla_breach']);
+    expect(d.applied).toEqual(['sla_breached']);
     expect(d.change.patch.sla).toMatchObject({ warned: true, breached: true });
   });
 
@@ -210,7 +220,7 @@ describe('follow-up decisions', () => {
     cases.forEach((c, i) => {
       const at = plus(moments[i]!);
       const nudge = { webhookId: 'w', status: 200, retryable: false };
-      const once = applied(c, decideFollowups(c, at, P, { nudge }));
+      const once = applied(c, decideFollowups(c, at, P, { nudge }), at);
       expect(decideFollowups(once, at, P, { nudge })).toBeNull();
     });
   });
@@ -218,9 +228,10 @@ describe('follow-up decisions', () => {
   it('the customer reminder: a public event naming the closing date, then the closure is next', () => {
     const waiting = aCase({ status: 'awaiting_customer', resumeStatus: 'in_progress', sla: responded });
     const d = decideFollowups(waiting, plus(3 * DAY), P)!;
-    expect(d.applied).toEqual(['customer_reminder']);
+    expect(d.applied).toEqual(['customer_reminded']);
     expect(d.notices).toEqual(['customer_reminded']);
-    expect(d.change.patch).toMatchObject({ customerRemindedAt: iso(3 * DAY), nextActionAt: iso(7 * DAY) });
+    expect(d.change.patch).toMatchObject({ customerRemindedAt: iso(3 * DAY) });
+    expect(applied(waiting, d, plus(3 * DAY)).nextActionAt).toBe(iso(7 * DAY));
     expect(d.change.events[0]).toMatchObject({ type: 'customer_reminded', internal: false, data: { closesAt: iso(7 * DAY) } });
     expect(String(d.change.events[0]?.data.message)).toContain('2026-11-30');
   });
@@ -230,10 +241,12 @@ describe('follow-up decisions', () => {
     ['resolved', 3 * DAY, 'closed_after_resolution', 'resolved 3 days ago'],
     ['referred_to_vendor', 3 * DAY, 'closed_after_referral', 'referred to the product\'s vendor 3 days ago'],
   ] as const)('%s closes through the state machine and tells the customer', (status, minutes, reason, message) => {
-    const d = decideFollowups(aCase({ status, resumeStatus: status === 'awaiting_customer' ? 'in_progress' : null, sla: responded }), plus(minutes), P)!;
+    const before = aCase({ status, resumeStatus: status === 'awaiting_customer' ? 'in_progress' : null, sla: responded });
+    const d = decideFollowups(before, plus(minutes), P)!;
     expect(d.applied).toEqual(['auto_close']);
     expect(d.moves).toEqual([{ from: status, to: 'closed' }]);
-    expect(d.change.patch).toMatchObject({ status: 'closed', statusChangedAt: iso(minutes), version: 6, nextActionAt: null });
+    expect(d.change.patch).toMatchObject({ status: 'closed', statusChangedAt: iso(minutes) });
+    expect(applied(before, d, plus(minutes))).toMatchObject({ version: 6, nextActionAt: null });
     expect(d.change.events.map((e) => [e.type, e.internal])).toEqual([['status_changed', false]]);
     expect(d.change.events[0]?.data).toMatchObject({ from: status, to: 'closed', reason });
     expect(String(d.change.events[0]?.data.message)).toContain(message);
@@ -249,15 +262,16 @@ describe('follow-up decisions', () => {
 
     it('delivered: recorded with its webhook ID, and the next one a quiet day later', () => {
       const d = decideFollowups(engaged, plus(DAY), P, { nudge: { webhookId: 'w-1', status: 204, retryable: false } })!;
-      expect(d.applied).toEqual(['partner_nudge']);
-      expect(d.change.patch).toMatchObject({ escalation: { lastNudgedAt: iso(DAY) }, nextActionAt: iso(2 * DAY) });
+      expect(d.applied).toEqual(['partner_nudged']);
+      expect(d.change.patch).toMatchObject({ escalation: { lastNudgedAt: iso(DAY) } });
+      expect(applied(engaged, d, plus(DAY)).nextActionAt).toBe(iso(2 * DAY));
       expect(d.change.events[0]).toMatchObject({ type: 'partner_nudged', internal: true, data: { webhookId: 'w-1', status: 204, quietSince: t0.toISOString() } });
     });
 
     it('refused for good (a 4xx): recorded as refused, and not retried before the next quiet day', () => {
       const d = decideFollowups(engaged, plus(DAY), P, { nudge: { webhookId: 'w-1', status: 410, retryable: false } })!;
       expect(d.change.events[0]).toMatchObject({ type: 'partner_nudge_refused', data: { status: 410 } });
-      expect(d.change.patch.nextActionAt).toBe(iso(2 * DAY));
+      expect(applied(engaged, d, plus(DAY)).nextActionAt).toBe(iso(2 * DAY));
     });
 
     it.each([[0], [429], [503]])('not answered (%i): nothing recorded, so the next tick tries again', (status) => {
@@ -286,9 +300,10 @@ describe('follow-up decisions', () => {
     const first = decideFollowups(stuck, plus(2), P)!;
     expect(first.redrive).toBe('case-received');
     expect(first.change.events[0]).toMatchObject({ type: 'step_redriven', internal: true, data: { topic: 'case-received' } });
-    expect(first.change.patch).toMatchObject({ updatedAt: iso(2), nextActionAt: iso(4) });
-    const second = decideFollowups(applied(stuck, first), plus(4), P)!;
-    expect(second.change.patch.nextActionAt).toBe(iso(8));
+    const once = applied(stuck, first, plus(2));
+    expect(once).toMatchObject({ updatedAt: iso(2), nextActionAt: iso(4) });
+    const second = decideFollowups(once, plus(4), P)!;
+    expect(applied(once, second, plus(4)).nextActionAt).toBe(iso(8));
   });
 
   it('an escalation whose workflow died is taken back: in_progress, the customer told, one case-updated move', () => {
@@ -298,14 +313,16 @@ describe('follow-up decisions', () => {
     expect(d.moves).toEqual([{ from: 'awaiting_partner', to: 'in_progress' }]);
     expect(d.change.patch).toMatchObject({ status: 'in_progress', escalation: { outcome: 'ladder_exhausted', ackDueAt: null } });
     expect(d.change.events[0]).toMatchObject({ type: 'status_changed', internal: false, data: { reason: 'escalation_lost' } });
-    expect(decideFollowups(applied(lost, d), plus(91), P)?.applied ?? []).toEqual([]);
+    expect(decideFollowups(applied(lost, d, plus(90)), plus(91), P)?.applied ?? []).toEqual([]);
   });
 
-  it('nothing due but nextActionAt out of date (written before the schedule existed): only nextActionAt is corrected', () => {
-    const d = decideFollowups(aCase({ status: 'awaiting_partner', sla: responded, nextActionAt: iso(60) }), plus(60), P)!;
+  it('nothing due but nextActionAt out of date (written before the schedule existed): an empty change, on which the store corrects nextActionAt', () => {
+    const stale = aCase({ status: 'awaiting_partner', sla: responded, nextActionAt: iso(60) });
+    const d = decideFollowups(stale, plus(60), P)!;
     expect(d.applied).toEqual([]);
     expect(d.change.events).toEqual([]);
-    expect(d.change.patch).toMatchObject({ nextActionAt: null, version: 6 });
+    expect(d.change.patch).toEqual({});
+    expect(applied(stale, d, plus(60))).toMatchObject({ nextActionAt: null, version: 6 });
   });
 });
 

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { FieldPath, Firestore, type DocumentReference } from '@google-cloud/firestore';
 import { Case, TimelineEvent } from '../domain/case-model.js';
 import type {
-  CaseChange, CaseStore, CaseUpdateOutcome, CreateCaseOutcome, DueCasesPage, DueCursor, IdempotencyRecord, NewCase, Receipt,
+  CaseStore, CaseUpdateOutcome, CreateCaseOutcome, Decision, DuplicateRequest, DueCasesPage, DueCursor, IdempotencyRecord, NewCase, Receipt,
 } from '../ports/case-store.js';
+import type { Clock } from '../ports/clock.js';
 
 /** gRPC's ALREADY_EXISTS: what `create()` fails with when the document is there. */
 const ALREADY_EXISTS = 6;
@@ -40,18 +41,16 @@ export type ScheduleNextAction = (next: Case) => string | null;
 
 export class FirestoreCaseStore implements CaseStore {
   private readonly counts: FirestoreOps = { reads: 0, commits: 0, writes: 0 };
-  private readonly schedule: ScheduleNextAction | undefined;
 
   /**
-   * With `schedule`, every create and change sets `nextActionAt` from the case as written, so the
-   * follow-up query stays right whichever step wrote the case (and with the configured periods).
+   * `schedule` sets `nextActionAt` from the case as written on every create and change, so the
+   * follow-up query stays right whichever step wrote the case (and with the configured periods);
+   * `clock` gives every commit its `updatedAt`.
    */
   constructor(
     private readonly db: Firestore,
-    options: { schedule?: ScheduleNextAction } = {},
-  ) {
-    this.schedule = options.schedule;
-  }
+    private readonly options: { schedule: ScheduleNextAction; clock: Clock },
+  ) {}
 
   ops(): FirestoreOps {
     return { ...this.counts };
@@ -66,8 +65,10 @@ export class FirestoreCaseStore implements CaseStore {
   async createCase(input: NewCase): Promise<CreateCaseOutcome> {
     const batch = this.db.batch();
     const caseRef = this.caseRef(input.caseId);
-    batch.create(caseRef, this.schedule ? { ...input.case, nextActionAt: this.schedule(input.case) } : input.case);
-    batch.create(caseRef.collection('events').doc(eventId(input.case.version, 0)), input.firstEvent);
+    const draft = { ...input.case, version: 1, updatedAt: this.options.clock.now().toISOString(), nextActionAt: null };
+    const stored = Case.parse({ ...draft, nextActionAt: this.options.schedule(draft) });
+    batch.create(caseRef, stored);
+    batch.create(caseRef.collection('events').doc(eventId(stored.version, 0)), input.firstEvent);
     let keyRef: DocumentReference | undefined;
     if (input.idempotency) {
       keyRef = this.db.collection('idempotencyKeys').doc(idempotencyDocId(input.case.orgId, input.idempotency.key));
@@ -75,7 +76,7 @@ export class FirestoreCaseStore implements CaseStore {
         caseId: input.caseId,
         fingerprint: input.idempotency.fingerprint,
         orgId: input.case.orgId,
-        createdAt: input.case.createdAt,
+        createdAt: stored.createdAt,
       };
       batch.create(keyRef, record);
     }
@@ -95,33 +96,37 @@ export class FirestoreCaseStore implements CaseStore {
     return { created: false, existing: { caseId, fingerprint } };
   }
 
-  async updateCase(caseId: string, decide: (current: Case) => CaseChange | null, options: { receipt?: Receipt } = {}): Promise<CaseUpdateOutcome> {
+  updateCase<R>(caseId: string, decide: (current: Case) => Decision<R>): Promise<CaseUpdateOutcome<R>> {
+    return this.transact(caseId, decide) as Promise<CaseUpdateOutcome<R>>;
+  }
+
+  updateCaseOnce<R>(caseId: string, receipt: Receipt, decide: (current: Case) => Decision<R>): Promise<CaseUpdateOutcome<R> | DuplicateRequest> {
+    return this.transact(caseId, decide, receipt);
+  }
+
+  private async transact<R>(caseId: string, decide: (current: Case) => Decision<R>, receipt?: Receipt): Promise<CaseUpdateOutcome<R> | DuplicateRequest> {
     const ref = this.caseRef(caseId);
-    const receiptRef = options.receipt ? this.db.collection('receipts').doc(options.receipt.id) : undefined;
+    const receiptRef = receipt ? this.db.collection('receipts').doc(receipt.id) : undefined;
     return this.db.runTransaction(async (tx) => {
       // One round trip for both: the case and, when asked, the receipt of an earlier identical request.
-      const [snap, receipt] = receiptRef ? await tx.getAll(ref, receiptRef) : [await tx.get(ref)];
+      const [snap, receiptSnap] = receiptRef ? await tx.getAll(ref, receiptRef) : [await tx.get(ref)];
       this.counts.reads += receiptRef ? 2 : 1;
       if (!snap?.exists) return { found: false };
       const current = Case.parse(snap.data());
-      if (receipt?.exists) return { found: true, changed: false, case: current, duplicate: true };
-      const change = decide(current);
-      if (!change) return { found: true, changed: false, case: current };
-      let patch = change.patch;
-      let next = Case.parse({ ...current, ...patch });
-      if (next.version <= current.version) throw new Error('a case change must raise the version');
-      if (this.schedule) {
-        const nextActionAt = this.schedule(next);
-        patch = { ...patch, nextActionAt };
-        next = { ...next, nextActionAt };
-      }
+      if (receiptSnap?.exists) return { found: true, changed: false, case: current, duplicate: true };
+      const { change, result } = decide(current);
+      if (!change) return { found: true, changed: false, case: current, result };
+      const owned = { version: current.version + 1, updatedAt: this.options.clock.now().toISOString() };
+      const written = { ...current, ...change.patch, ...owned };
+      const patch = { ...change.patch, ...owned, nextActionAt: this.options.schedule(written) };
+      const next = Case.parse({ ...written, nextActionAt: patch.nextActionAt });
       tx.update(ref, patch);
       change.events.forEach((event, index) => tx.create(ref.collection('events').doc(eventId(next.version, index)), event));
-      if (receiptRef && options.receipt) tx.create(receiptRef, { ...options.receipt.data, caseId, appliedAt: next.updatedAt });
+      if (receiptRef && receipt) tx.create(receiptRef, { ...receipt.data, caseId, appliedAt: next.updatedAt });
       // Counted here, before the commit: a transaction that retries counts each attempt, as Firestore bills it.
       this.counts.commits += 1;
       this.counts.writes += 1 + change.events.length + (receiptRef ? 1 : 0);
-      return { found: true, changed: true, case: next };
+      return { found: true, changed: true, case: next, result };
     });
   }
 

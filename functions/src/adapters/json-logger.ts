@@ -47,8 +47,3 @@ function describeError(error: Error): Record<string, unknown> {
   return { name: error.name, message: error.message, stack: error.stack, code: (error as { code?: unknown }).code };
 }
 
-/** The Cloud Trace ID from `X-Cloud-Trace-Context: TRACE/SPAN;o=1`, in the form Cloud Logging links. */
-export function traceFromHeader(header: string | undefined, projectId: string): string | undefined {
-  const traceId = header?.split('/')[0];
-  return traceId && /^[0-9a-f]{32}$/i.test(traceId) ? `projects/${projectId}/traces/${traceId}` : undefined;
-}

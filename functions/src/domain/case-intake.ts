@@ -1,7 +1,7 @@
-import { CaseSubmission, type Case, type Org, type TimelineEvent } from './case-model.js';
+import type { CaseDraft } from './case-change.js';
+import { CaseSubmission, type Org, type TimelineEvent } from './case-model.js';
 import { domainError, fail, ok, type Result } from './result.js';
 import { PLAN_NAMES, QUALIFYING_PLANS, isEntitledToThirdPartySupport } from './support-plans.js';
-import { addMinutes } from './sla-policy.js';
 import { toFieldIssues } from './zod-issues.js';
 
 /** The HTML form posts flat fields; these two map onto the nested `contact`. */
@@ -46,7 +46,8 @@ export function parseSubmission(input: unknown): Result<CaseSubmission> {
 export const PIPELINE_STEP_TIMEOUT_MINUTES = 2;
 
 export interface OpenedCase {
-  case: Case;
+  /** The new case; the store gives it version 1, its `updatedAt` and its first `nextActionAt`. */
+  case: CaseDraft;
   event: TimelineEvent;
 }
 
@@ -65,7 +66,7 @@ export function openCase(submission: CaseSubmission, org: Org, at: Date): Result
     );
   }
   const now = at.toISOString();
-  const record: Case = {
+  const record: CaseDraft = {
     orgId: submission.orgId,
     plan: org.supportPlan,
     contact: submission.contact,
@@ -85,11 +86,8 @@ export function openCase(submission: CaseSubmission, org: Org, at: Date): Result
     queue: null,
     sla: null,
     escalation: null,
-    nextActionAt: addMinutes(at, PIPELINE_STEP_TIMEOUT_MINUTES).toISOString(),
     statusChangedAt: now,
     createdAt: now,
-    updatedAt: now,
-    version: 1,
   };
   const event: TimelineEvent = {
     type: 'case_received',

@@ -181,9 +181,36 @@ export const Case = z.object({
 });
 export type Case = z.infer<typeof Case>;
 
+/**
+ * Every kind of timeline entry, and what it records. The set is closed: a step cannot invent a type,
+ * and readers (the web app, notify, the case API) can rely on knowing each one. Whatever the customer
+ * is told travels as `data.message` on the public entry of what happened (a `status_changed`, a
+ * `customer_reminded`), so telling the customer is never an entry of its own.
+ */
+export const TIMELINE_EVENT_TYPES = {
+  case_received: 'The customer opened the case (public).',
+  case_classified: 'Triage chose the support approach: `approach`, `rule`, `matched` (public).',
+  case_prioritized: 'Triage confirmed or lowered the priority and started the first-response clock (public).',
+  status_changed: 'The status moved `from` → `to` for a `reason`; `message` is what the customer is told, if anything.',
+  escalation_requested: 'An escalation to the partner was claimed, before its workflow starts (internal).',
+  partner_notified: 'The signed webhook reached the partner at a ladder `level` (internal).',
+  partner_notification_refused: 'The partner refused the webhook, or it could not be delivered (internal).',
+  escalation_level_raised: 'The acknowledgement window passed: the next rung of the partner’s ladder was asked (internal).',
+  partner_updated: 'The partner sent an update that does not change the status (public).',
+  note_added: 'An engineer wrote a note for Customer Care only (internal: never shown to customers or partners).',
+  sla_warning: 'The first-response clock passed its warning fraction (internal).',
+  sla_breached: 'The first-response target passed with no response: the duty manager is told (internal).',
+  customer_reminded: 'The customer was reminded that the case waits for their reply; `message` says until when (public).',
+  partner_nudged: 'An engaged partner that went quiet was reminded (internal).',
+  partner_nudge_refused: 'The reminder to a quiet partner was refused (internal).',
+  step_redriven: 'A pipeline step that did not happen in time was started again (internal).',
+} as const;
+export type TimelineEventType = keyof typeof TIMELINE_EVENT_TYPES;
+export const TimelineEventType = z.enum(Object.keys(TIMELINE_EVENT_TYPES) as [TimelineEventType, ...TimelineEventType[]]);
+
 /** One entry of a case's append-only timeline. `internal` entries are hidden from customers. */
 export const TimelineEvent = z.object({
-  type: z.string(),
+  type: TimelineEventType,
   at: IsoTime,
   actor: Actor,
   data: z.record(z.string(), z.unknown()),

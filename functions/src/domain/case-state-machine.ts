@@ -1,3 +1,4 @@
+import type { CaseDraft } from './case-change.js';
 import type { Actor, Case, CaseStatus, Sla, TimelineEvent } from './case-model.js';
 import { domainError, fail, ok, type Result } from './result.js';
 
@@ -46,8 +47,8 @@ export interface StatusChangeContext {
 }
 
 export interface StatusChange {
-  /** Fields to write on the case, `version` included. */
-  patch: Partial<Case> & Pick<Case, 'status' | 'statusChangedAt' | 'updatedAt' | 'version'>;
+  /** Fields to write on the case (the store adds `version`, `updatedAt` and `nextActionAt`). */
+  patch: Partial<CaseDraft> & Pick<Case, 'status' | 'statusChangedAt'>;
   event: TimelineEvent;
 }
 
@@ -66,12 +67,7 @@ export function changeStatus(current: Case, to: CaseStatus, ctx: StatusChangeCon
     );
   }
   const at = ctx.at.toISOString();
-  const patch: StatusChange['patch'] = {
-    status: to,
-    statusChangedAt: at,
-    updatedAt: at,
-    version: current.version + 1,
-  };
+  const patch: StatusChange['patch'] = { status: to, statusChangedAt: at };
   let sla = current.sla;
   if (to === 'awaiting_customer') {
     patch.resumeStatus = from;
@@ -82,7 +78,6 @@ export function changeStatus(current: Case, to: CaseStatus, ctx: StatusChangeCon
   }
   if (sla && !sla.firstRespondedAt && FIRST_RESPONSE_STATUSES.includes(to)) sla = { ...sla, firstRespondedAt: at };
   if (sla !== current.sla) patch.sla = sla;
-  if (to === 'closed') patch.nextActionAt = null;
   const event: TimelineEvent = {
     type: 'status_changed',
     at,

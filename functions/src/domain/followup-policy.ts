@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { CaseChange, StatusMove } from './case-change.js';
-import { SYSTEM, type Case, type Escalation, type Sla, type TimelineEvent } from './case-model.js';
+import { applyPatch, type CaseChange, type CaseDraft, type StatusMove } from './case-change.js';
+import { SYSTEM, type Case, type Escalation, type Sla, type TimelineEvent, type TimelineEventType } from './case-model.js';
+import { closeMessage, PARTNER_UNRESPONSIVE_MESSAGE, reminderMessage, type CloseReason } from './customer-messages.js';
 import { PIPELINE_STEP_TIMEOUT_MINUTES } from './case-intake.js';
 import { changeStatus } from './case-state-machine.js';
 import { ESCALATION_CLAIM_LEASE_MINUTES, PARTNER_QUIET_NUDGE_MINUTES, partnerWebhookBody } from './partner-escalation.js';
@@ -65,10 +66,12 @@ export type RedriveTopic = 'case-received' | 'case-classified' | 'case-prioritiz
 /** How long past the acknowledgement deadline an escalation with no workflow activity is given up. */
 export const ESCALATION_LOST_GRACE_MINUTES = 30;
 
-export type CloseReason = 'no_customer_reply' | 'closed_after_resolution' | 'closed_after_referral';
-
+/**
+ * A follow-up that records an entry of its own is named after it (`sla_breached` is applied as an
+ * `sla_breached` event); the others name what they do (a closure and a lost escalation are status changes).
+ */
 export type Followup =
-  | { kind: 'sla_warning' | 'sla_breach' | 'customer_reminder' | 'partner_nudge' | 'escalation_lost'; dueAt: Date }
+  | { kind: 'sla_warning' | 'sla_breached' | 'customer_reminded' | 'partner_nudged' | 'escalation_lost'; dueAt: Date }
   | { kind: 'auto_close'; dueAt: Date; reason: CloseReason }
   | { kind: 'redrive'; dueAt: Date; topic: RedriveTopic };
 export type FollowupKind = Followup['kind'];
@@ -84,7 +87,7 @@ export function pendingFollowups(c: Case, periods: FollowupPeriods): Followup[] 
   switch (c.status) {
     case 'awaiting_customer': {
       const reminded = !!c.customerRemindedAt && c.customerRemindedAt >= c.statusChangedAt;
-      if (!reminded) pending.push({ kind: 'customer_reminder', dueAt: addMinutes(since, periods.customerReminderMinutes) });
+      if (!reminded) pending.push({ kind: 'customer_reminded', dueAt: addMinutes(since, periods.customerReminderMinutes) });
       pending.push({ kind: 'auto_close', dueAt: addMinutes(since, periods.customerCloseMinutes), reason: 'no_customer_reply' });
       break;
     }
@@ -100,7 +103,7 @@ export function pendingFollowups(c: Case, periods: FollowupPeriods): Followup[] 
       if (c.escalation?.ackDueAt) pending.push({ kind: 'escalation_lost', dueAt: addMinutes(at(c.escalation.ackDueAt), ESCALATION_LOST_GRACE_MINUTES) });
       break;
     case 'partner_engaged':
-      if (c.escalation) pending.push({ kind: 'partner_nudge', dueAt: addMinutes(at(partnerQuietSince(c, c.escalation)), periods.partnerNudgeMinutes) });
+      if (c.escalation) pending.push({ kind: 'partner_nudged', dueAt: addMinutes(at(partnerQuietSince(c, c.escalation)), periods.partnerNudgeMinutes) });
       break;
     case 'received':
     case 'triaged': {
@@ -120,7 +123,7 @@ export function pendingFollowups(c: Case, periods: FollowupPeriods): Followup[] 
  */
 function slaFollowups(sla: Sla | null): Followup[] {
   if (!sla || sla.firstRespondedAt || sla.pausedSince || sla.breached) return [];
-  const breach: Followup = { kind: 'sla_breach', dueAt: at(sla.firstResponseDueAt) };
+  const breach: Followup = { kind: 'sla_breached', dueAt: at(sla.firstResponseDueAt) };
   return sla.warned ? [breach] : [{ kind: 'sla_warning', dueAt: slaWarningAt(sla) }, breach];
 }
 
@@ -172,7 +175,7 @@ export function nextActionAt(c: Case, periods: FollowupPeriods): string | null {
 export function dueFollowups(c: Case, now: Date, periods: FollowupPeriods): Followup[] {
   const due = pendingFollowups(c, periods).filter((f) => f.dueAt.getTime() <= now.getTime());
   const has = (kind: FollowupKind) => due.some((f) => f.kind === kind);
-  return due.filter((f) => !(f.kind === 'sla_warning' && has('sla_breach')) && !(f.kind === 'customer_reminder' && has('auto_close')));
+  return due.filter((f) => !(f.kind === 'sla_warning' && has('sla_breached')) && !(f.kind === 'customer_reminded' && has('auto_close')));
 }
 
 /** How the partner answered a nudge webhook, sent before the decision (so a failure is retried next tick). */
@@ -193,7 +196,7 @@ export interface NudgeDelivery {
  * so a partner that receives it twice (a retry, or two overlapping ticks) can drop the copy.
  */
 export function partnerNudge(current: Case, caseId: string, orgName: string, callbackUrl: string, now: Date, periods: FollowupPeriods): { webhookId: string; body: Record<string, unknown> } | null {
-  const nudge = pendingFollowups(current, periods).find((f) => f.kind === 'partner_nudge');
+  const nudge = pendingFollowups(current, periods).find((f) => f.kind === 'partner_nudged');
   if (!nudge || !current.escalation) return null;
   const dueAt = nudge.dueAt.toISOString();
   return {
@@ -219,23 +222,13 @@ export interface FollowupDecision {
   redrive: RedriveTopic | null;
 }
 
-const event = (type: string, when: string, data: Record<string, unknown>, internal: boolean): TimelineEvent => ({ type, at: when, actor: SYSTEM, data, internal });
+const event = (type: TimelineEventType, when: string, data: Record<string, unknown>, internal: boolean): TimelineEvent => ({ type, at: when, actor: SYSTEM, data, internal });
 
-/** "3 days", "24 hours", "90 minutes": periods as a customer reads them. */
-export function describeMinutes(minutes: number): string {
-  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
-  if (minutes % DAY === 0) return plural(minutes / DAY, 'day');
-  if (minutes % 60 === 0) return plural(minutes / 60, 'hour');
-  return plural(Math.round(minutes), 'minute');
-}
-
-const CLOSE_MESSAGES: Record<CloseReason, (p: FollowupPeriods) => string> = {
-  no_customer_reply: (p) =>
-    `We have not heard back from you for ${describeMinutes(p.customerCloseMinutes)}, so we have closed this case. If you still need help, open a new case and mention this one.`,
-  closed_after_resolution: (p) =>
-    `This case was resolved ${describeMinutes(p.resolvedCloseMinutes)} ago and has now been closed. If the problem comes back, open a new case and mention this one.`,
-  closed_after_referral: (p) =>
-    `This case was referred to the product's vendor ${describeMinutes(p.referredCloseMinutes)} ago and has now been closed. If you still need help on the Google Cloud side, open a new case.`,
+/** The period after which each automatic closure comes, which its message names. */
+const CLOSE_AFTER_MINUTES: Record<CloseReason, (p: FollowupPeriods) => number> = {
+  no_customer_reply: (p) => p.customerCloseMinutes,
+  closed_after_resolution: (p) => p.resolvedCloseMinutes,
+  closed_after_referral: (p) => p.referredCloseMinutes,
 };
 
 /**
@@ -250,10 +243,10 @@ export function decideFollowups(current: Case, now: Date, periods: FollowupPerio
   const moves: StatusMove[] = [];
   const notices: FollowupNotice[] = [];
   let redrive: RedriveTopic | null = null;
-  let working: Case = { ...current, version: current.version + 1, updatedAt: when };
-  let patch: CaseChange['patch'] = { version: working.version, updatedAt: when };
-  const apply = (fields: Partial<Case>) => {
-    working = { ...working, ...fields };
+  let working: Case = current;
+  let patch: CaseChange['patch'] = {};
+  const apply = (fields: Partial<CaseDraft>) => {
+    working = applyPatch(working, fields);
     patch = { ...patch, ...fields };
   };
 
@@ -267,37 +260,33 @@ export function decideFollowups(current: Case, now: Date, periods: FollowupPerio
         events.push(event('sla_warning', when, { firstResponseDueAt: sla.firstResponseDueAt, targetMinutes: sla.targetMinutes, fraction: SLA_WARNING_FRACTION, priority: current.priority, queue: current.queue }, true));
         notices.push('sla_warning');
         break;
-      case 'sla_breach':
+      case 'sla_breached':
         if (!sla) break;
         apply({ sla: { ...sla, warned: true, breached: true } });
         // The internal escalation: the duty manager is told through `case-updated` (notify).
         events.push(event('sla_breached', when, { firstResponseDueAt: sla.firstResponseDueAt, targetMinutes: sla.targetMinutes, pausedMinutes: sla.pausedMinutes, priority: current.priority, queue: current.queue, escalatedTo: 'duty_manager' }, true));
         notices.push('sla_breached');
         break;
-      case 'customer_reminder':
+      case 'customer_reminded':
         apply({ customerRemindedAt: when });
-        events.push(
-          event('customer_reminded', when, {
-            message: `We are waiting for your reply. Without one, this case will be closed on ${addMinutes(new Date(current.statusChangedAt), periods.customerCloseMinutes).toISOString().slice(0, 10)}.`,
-            awaitingSince: current.statusChangedAt,
-            closesAt: addMinutes(new Date(current.statusChangedAt), periods.customerCloseMinutes).toISOString(),
-          }, false),
-        );
+        {
+          const closesAt = addMinutes(new Date(current.statusChangedAt), periods.customerCloseMinutes).toISOString();
+          events.push(event('customer_reminded', when, { message: reminderMessage(closesAt), awaitingSince: current.statusChangedAt, closesAt }, false));
+        }
         notices.push('customer_reminded');
         break;
       case 'auto_close': {
         // The customer is told by the public status change, which carries the message, and its `case-updated`
-        // notification: one event, not two, as a whole case has a budget of 20 writes.
-        const message = CLOSE_MESSAGES[due.reason](periods);
+        // notification: one event, not two, as a whole case has a budget of 30 writes.
+        const message = closeMessage(due.reason, CLOSE_AFTER_MINUTES[due.reason](periods));
         const moved = changeStatus(working, 'closed', { at: now, actor: SYSTEM, reason: due.reason, data: { since: current.statusChangedAt, message } });
         if (!moved.ok) break;
-        const { version: _v, ...statusPatch } = moved.value.patch;
-        apply(statusPatch);
+        apply(moved.value.patch);
         events.push(moved.value.event);
         moves.push({ from: current.status, to: 'closed' });
         break;
       }
-      case 'partner_nudge': {
+      case 'partner_nudged': {
         const nudge = options.nudge;
         const held = working.escalation;
         // Not sent, or the partner is unavailable: it stays due, and the next tick tries again.
@@ -320,11 +309,10 @@ export function decideFollowups(current: Case, now: Date, periods: FollowupPerio
           at: now,
           actor: SYSTEM,
           reason: 'escalation_lost',
-          data: { partnerId: current.partnerId, ackDueAt: held?.ackDueAt, message: 'The technology partner has not responded yet; our engineers are continuing to work on your case directly.' },
+          data: { partnerId: current.partnerId, ackDueAt: held?.ackDueAt, message: PARTNER_UNRESPONSIVE_MESSAGE },
         });
         if (!moved.ok || !held) break;
-        const { version: _v, ...statusPatch } = moved.value.patch;
-        apply({ ...statusPatch, escalation: { ...held, outcome: 'ladder_exhausted', endedAt: when, ackDueAt: null } });
+        apply({ ...moved.value.patch, escalation: { ...held, outcome: 'ladder_exhausted', endedAt: when, ackDueAt: null } });
         events.push(moved.value.event);
         moves.push({ from: current.status, to: 'in_progress' });
         break;
@@ -337,8 +325,8 @@ export function decideFollowups(current: Case, now: Date, periods: FollowupPerio
     if (events.length > eventsBefore) applied.push(due.kind);
   }
 
-  const next = nextActionAt(working, periods);
-  if (applied.length === 0 && next === current.nextActionAt) return null;
-  patch = { ...patch, nextActionAt: next };
+  // Nothing due, but the schedule is stale (the periods changed, or the case was written before the
+  // store scheduled it): an empty change, on which the store writes the right `nextActionAt`.
+  if (applied.length === 0 && nextActionAt(working, periods) === current.nextActionAt) return null;
   return { change: { patch, events }, applied, moves, notices, redrive };
 }

@@ -1,5 +1,6 @@
-import type { CaseChange, StatusMove } from './case-change.js';
-import { SYSTEM, type Actor, type Case, type Escalation, type Partner, type TimelineEvent } from './case-model.js';
+import { applyPatch, type CaseChange, type StatusMove } from './case-change.js';
+import { SYSTEM, type Actor, type Case, type Escalation, type Partner, type TimelineEvent, type TimelineEventType } from './case-model.js';
+import { PARTNER_UNRESPONSIVE_MESSAGE } from './customer-messages.js';
 import { PIPELINE_STEP_TIMEOUT_MINUTES } from './case-intake.js';
 import { changeStatus } from './case-state-machine.js';
 import { domainError, fail, ok, type Result } from './result.js';
@@ -10,7 +11,7 @@ import { addMinutes, partnerAckMinutes } from './sla-policy.js';
  * the one workflow execution; the workflow then calls back into Tandem (start, notify, ack-timeout,
  * ack-timeout), and each call lands here. The workflow covers the acknowledgement window only: partner
  * updates after that are applied by the callback function directly (DESIGN.md, "Workflows").
- * `nextActionAt` is not set here: the store derives it from the case as written (followup-policy.ts).
+ * The store owns `version`, `updatedAt` and `nextActionAt`: these decisions write neither.
  */
 
 /** A claim whose execution never reported back within this time may be taken over. */
@@ -21,8 +22,7 @@ export type WorkflowInstruction =
   | { action: 'wait'; level: number; ackTimeoutSeconds: number; ackDueAt: string }
   | { action: 'stop'; reason: string; status: Case['status'] };
 
-const bump = (current: Case, at: Date): Pick<Case, 'version' | 'updatedAt'> => ({ version: current.version + 1, updatedAt: at.toISOString() });
-const event = (type: string, at: Date, data: Record<string, unknown>, internal = true, actor: Actor = SYSTEM): TimelineEvent => ({
+const event = (type: TimelineEventType, at: Date, data: Record<string, unknown>, internal = true, actor: Actor = SYSTEM): TimelineEvent => ({
   type,
   at: at.toISOString(),
   actor,
@@ -57,15 +57,15 @@ export function claimEscalation(current: Case, claimId: string, at: Date): CaseC
     endedAt: null,
   };
   return {
-    patch: { escalation, ...bump(current, at) },
+    patch: { escalation },
     events: [event('escalation_requested', at, { partnerId: current.partnerId, takeover: held ? held.claimId : undefined })],
   };
 }
 
 /** Undoes a claim whose execution could not be started, so the redelivery can claim again at once. */
-export function releaseClaim(current: Case, claimId: string, at: Date): CaseChange | null {
+export function releaseClaim(current: Case, claimId: string): CaseChange | null {
   if (current.escalation?.claimId !== claimId || current.escalation.executionId) return null;
-  return { patch: { escalation: null, ...bump(current, at) }, events: [] };
+  return { patch: { escalation: null }, events: [] };
 }
 
 export const ackTimeoutSeconds = (ackDueAt: string, at: Date) => Math.max(0, Math.ceil((Date.parse(ackDueAt) - at.getTime()) / 1000));
@@ -138,7 +138,7 @@ export function partnerWebhookBody(
 /** Records a delivered (or refused) notification on the timeline. */
 export function recordNotification(current: Case, delivery: { level: number; webhookId: string; status: number; delivered: boolean }, at: Date): CaseChange {
   return {
-    patch: bump(current, at),
+    patch: {},
     events: [event(delivery.delivered ? 'partner_notified' : 'partner_notification_refused', at, delivery)],
   };
 }
@@ -162,7 +162,7 @@ export function ackWindowPassed(current: Case, level: number, partner: Pick<Part
     const ackDueAt = addMinutes(at, partnerAckMinutes(current.priority, partner.ackTargetsMinutes)).toISOString();
     return ok({
       change: {
-        patch: { escalation: { ...held, level: next, ackDueAt }, ...bump(current, at) },
+        patch: { escalation: { ...held, level: next, ackDueAt } },
         // Internal: the partner's escalation contacts are not for the customer's eyes.
         events: [event('escalation_level_raised', at, { level: next, contact, ackDueAt })],
       },
@@ -174,22 +174,15 @@ export function ackWindowPassed(current: Case, level: number, partner: Pick<Part
     at,
     actor: SYSTEM,
     reason: 'partner_unresponsive',
-    data: { partnerId: current.partnerId, levelsTried: level + 1 },
+    // The customer is told on the public status change itself (DESIGN.md: each message once).
+    data: { partnerId: current.partnerId, levelsTried: level + 1, message: PARTNER_UNRESPONSIVE_MESSAGE },
   });
   if (!moved.ok) return moved;
   const now = at.toISOString();
   return ok({
     change: {
       patch: { ...moved.value.patch, escalation: { ...held, outcome: 'ladder_exhausted', endedAt: now, ackDueAt: null } },
-      events: [
-        moved.value.event,
-        event(
-          'customer_notified',
-          at,
-          { message: 'The technology partner has not responded yet; our engineers are continuing to work on your case directly.', reason: 'partner_unresponsive' },
-          false,
-        ),
-      ],
+      events: [moved.value.event],
     },
     moves: [{ from: 'awaiting_partner', to: 'in_progress' }],
     instruction: { action: 'stop', reason: 'ladder_exhausted', status: 'in_progress' },
@@ -251,22 +244,18 @@ export function applyPartnerEvent(current: Case, partnerId: string, partnerEvent
   let working = current;
   const events: TimelineEvent[] = [];
   const moves: StatusMove[] = [];
-  let patch: CaseChange['patch'] = bump(current, at);
+  let patch: CaseChange['patch'] = {};
   for (const to of path) {
     const moved = changeStatus(working, to, { at, actor, reason: REASONS[partnerEvent.type], data: details });
     if (!moved.ok) return moved;
     moves.push({ from: working.status, to });
     events.push(moved.value.event);
     patch = { ...patch, ...moved.value.patch };
-    working = { ...working, ...moved.value.patch };
+    working = applyPatch(working, moved.value.patch);
   }
   if (path.length === 0) events.push(event('partner_updated', at, details, false, actor));
   const outcome = partnerEvent.type === 'collaboration.declined' ? 'declined' : partnerEvent.type === 'collaboration.info_requested' ? 'info_requested' : 'acknowledged';
-  patch = {
-    ...patch,
-    version: current.version + 1,
-    escalation: { ...escalation, ...endWindow(outcome) },
-  };
+  patch = { ...patch, escalation: { ...escalation, ...endWindow(outcome) } };
   return ok({ change: { patch, events }, moves, resumesWorkflow: waiting && path.length > 0 });
 }
 

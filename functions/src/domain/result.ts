@@ -11,18 +11,49 @@ export interface FieldIssue {
 }
 
 /**
+ * Every stable error code Tandem answers with, closed: clients branch on them, and
+ * handlers/http-errors.ts maps each to its HTTP status (the compiler checks that none is missing).
+ */
+export type ErrorCode =
+  | 'invalid_request'
+  | 'unauthenticated'
+  | 'invalid_signature'
+  | 'not_entitled'
+  | 'forbidden'
+  | 'not_found'
+  | 'unknown_org'
+  | 'unknown_case'
+  | 'unknown_partner'
+  | 'method_not_allowed'
+  | 'idempotency_conflict'
+  | 'invalid_transition'
+  | 'version_conflict'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  /** The partner's webhook endpoint answered 5xx or nothing (the workflow retries). */
+  | 'partner_unavailable'
+  /** The partner's webhook endpoint answered 429 (the workflow retries, backing off). */
+  | 'partner_rate_limited'
+  /** A pipeline step found the case not yet ready for it (never an HTTP answer: the step is skipped). */
+  | 'not_ready'
+  /** The SLA table has no target for the case (a configuration problem; the step is skipped). */
+  | 'no_sla_target'
+  | 'internal'
+  | 'unavailable';
+
+/**
  * An expected failure. `code` is snake_case and stable: clients branch on it, and one place
  * (handlers/http-errors.ts) maps it to an HTTP status.
  */
 export interface DomainError {
-  code: string;
+  code: ErrorCode;
   message: string;
   issues?: FieldIssue[];
   details?: Record<string, unknown>;
 }
 
 export const domainError = (
-  code: string,
+  code: ErrorCode,
   message: string,
   extra: Omit<DomainError, 'code' | 'message'> = {},
 ): DomainError => ({ code, message, ...extra });

@@ -1,7 +1,6 @@
-import type { CaseChange, StatusMove } from './case-change.js';
+import { applyPatch, type CaseChange, type StatusMove } from './case-change.js';
 import { SYSTEM, type Case, type Priority } from './case-model.js';
 import { changeStatus } from './case-state-machine.js';
-import { DEFAULT_FOLLOWUP_PERIODS, nextActionAt, type FollowupPeriods } from './followup-policy.js';
 import { domainError, fail, ok, type Result } from './result.js';
 import { startSla, type SlaTable } from './sla-policy.js';
 import type { Classification } from './triage-classification.js';
@@ -10,27 +9,14 @@ import type { Classification } from './triage-classification.js';
  * The three triage steps as pure decisions on the current case. Each returns `null` when it finds
  * itself already applied (its marker is on the case), so a redelivered message changes nothing:
  * classify's marker is `triage`, prioritize's is `sla`, route's is a status past `received`.
- * Each sets `nextActionAt` from the case it leaves behind (followup-policy.ts): the step deadline,
- * after which the follow-up sweep re-drives the next step, or the SLA warning if that comes first.
+ * The store schedules what comes next (`nextActionAt`) from the case each step leaves behind.
  */
 
-/** The patch with `nextActionAt` computed from the case as the patch leaves it. */
-const scheduled = <P extends Partial<Case>>(current: Case, patch: P, periods: FollowupPeriods): P & Pick<Case, 'nextActionAt'> => ({
-  ...patch,
-  nextActionAt: nextActionAt({ ...current, ...patch }, periods),
-});
-
-export function classifyStep(current: Case, classification: Classification, at: Date, periods: FollowupPeriods = DEFAULT_FOLLOWUP_PERIODS): CaseChange | null {
+export function classifyStep(current: Case, classification: Classification, at: Date): CaseChange | null {
   if (current.triage || current.status !== 'received') return null;
   const now = at.toISOString();
   return {
-    patch: scheduled(current, {
-      approach: classification.approach,
-      triage: classification.triage,
-      partnerId: classification.partnerId,
-      updatedAt: now,
-      version: current.version + 1,
-    }, periods),
+    patch: { approach: classification.approach, triage: classification.triage, partnerId: classification.partnerId },
     events: [
       {
         type: 'case_classified',
@@ -52,16 +38,16 @@ export function decidePriority(requested: Priority, environment: Case['environme
   return { priority: requested, reason: 'as_requested' };
 }
 
-export function prioritizeStep(current: Case, table: SlaTable, at: Date, periods: FollowupPeriods = DEFAULT_FOLLOWUP_PERIODS): Result<CaseChange | null> {
-  if (current.sla || current.status !== 'received') return ok(null);
+export function prioritizeStep(current: Case, table: SlaTable, at: Date): Result<{ change: CaseChange | null }> {
+  if (current.sla || current.status !== 'received') return ok({ change: null });
   if (!current.triage) return fail(domainError('not_ready', 'The case has not been classified yet.'));
   const { priority, reason } = decidePriority(current.requestedPriority, current.environment);
   // The clock starts when the customer raised the case, not when triage got to it.
   const sla = startSla(table, current.plan, priority, new Date(current.createdAt));
   if (!sla) return fail(domainError('no_sla_target', `The SLA table has no first-response target for ${current.plan} ${priority}.`));
   const now = at.toISOString();
-  return ok({
-    patch: scheduled(current, { priority, sla, updatedAt: now, version: current.version + 1 }, periods),
+  return ok({ change: {
+    patch: { priority, sla },
     events: [
       {
         type: 'case_prioritized',
@@ -71,7 +57,7 @@ export function prioritizeStep(current: Case, table: SlaTable, at: Date, periods
         internal: false,
       },
     ],
-  });
+  } });
 }
 
 /** The queue a case waits in: the partner's desk, the technology's in-house queue, or the vendor-support queue. */
@@ -83,14 +69,14 @@ export function queueFor(current: Pick<Case, 'approach' | 'partnerId'>, workload
 }
 
 export interface Routing {
-  change: CaseChange;
+  change: CaseChange | null;
   moves: StatusMove[];
   /** Collaborative cases go on to the partner escalation. */
   escalate: boolean;
 }
 
-export function routeStep(current: Case, queue: string, at: Date, periods: FollowupPeriods = DEFAULT_FOLLOWUP_PERIODS): Result<Routing | null> {
-  if (current.status !== 'received') return ok(null);
+export function routeStep(current: Case, queue: string, at: Date): Result<Routing> {
+  if (current.status !== 'received') return ok({ change: null, moves: [], escalate: false });
   if (!current.sla || !current.approach) return fail(domainError('not_ready', 'The case has not been prioritized yet.'));
   const toTriaged = changeStatus(current, 'triaged', {
     at,
@@ -99,7 +85,7 @@ export function routeStep(current: Case, queue: string, at: Date, periods: Follo
     data: { approach: current.approach, queue },
   });
   if (!toTriaged.ok) return toTriaged;
-  const triaged: Case = { ...current, ...toTriaged.value.patch };
+  const triaged = applyPatch(current, toTriaged.value.patch);
   const moves: StatusMove[] = [{ from: current.status, to: 'triaged' }];
   const events = [toTriaged.value.event];
   let patch: CaseChange['patch'] = { ...toTriaged.value.patch, queue };
@@ -115,5 +101,5 @@ export function routeStep(current: Case, queue: string, at: Date, periods: Follo
     events.push(toWork.value.event);
     moves.push({ from: 'triaged', to: 'in_progress' });
   }
-  return ok({ change: { patch: scheduled(current, patch, periods), events }, moves, escalate });
+  return ok({ change: { patch, events }, moves, escalate });
 }

@@ -1,4 +1,5 @@
 import type { CloudEventFunction } from '@google-cloud/functions-framework';
+import { justChange } from '../domain/case-change.js';
 import { classifyCase } from '../domain/triage-classification.js';
 import { classifyStep } from '../domain/triage-steps.js';
 import { pubsubStep } from './pubsub-step.js';
@@ -9,7 +10,7 @@ export function classifyHandler(deps: StepDeps): CloudEventFunction {
   return pubsubStep('classify', deps.log, async ({ caseId, trace }) => {
     const [partners, workloads] = await Promise.all([deps.registry.partners(), deps.registry.workloads()]);
     const at = deps.clock.now();
-    const result = await deps.store.updateCase(caseId, (current) => classifyStep(current, classifyCase(current, partners, workloads), at));
+    const result = await deps.store.updateCase(caseId, (current) => justChange(classifyStep(current, classifyCase(current, partners, workloads), at)));
     if (!result.found) return { kind: 'unknown_case' };
     if (!result.case.triage) return { kind: 'skipped', reason: `the case is ${result.case.status}` };
     // Published also when already applied: a crash after the commit must not strand the case.

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CloudEventFunction } from '@google-cloud/functions-framework';
+import { justChange } from '../domain/case-change.js';
 import { claimEscalation, releaseClaim } from '../domain/partner-escalation.js';
 import type { WorkflowStarter } from '../ports/workflow-starter.js';
 import { pubsubStep } from './pubsub-step.js';
@@ -19,7 +20,7 @@ export interface EscalateDeps extends StepDeps {
 export function escalateHandler(deps: EscalateDeps): CloudEventFunction {
   return pubsubStep('escalate', deps.log, async ({ caseId }) => {
     const claimId = randomUUID();
-    const claimed = await deps.store.updateCase(caseId, (current) => claimEscalation(current, claimId, deps.clock.now()));
+    const claimed = await deps.store.updateCase(caseId, (current) => justChange(claimEscalation(current, claimId, deps.clock.now())));
     if (!claimed.found) return { kind: 'unknown_case' };
     if (!claimed.changed) {
       const held = claimed.case.escalation;
@@ -33,7 +34,7 @@ export function escalateHandler(deps: EscalateDeps): CloudEventFunction {
       // recording it here as well would only contend with that transaction on the same document.
       return { kind: 'applied', detail: { executionName, partnerId: claimed.case.partnerId } };
     } catch (error) {
-      await deps.store.updateCase(caseId, (current) => releaseClaim(current, claimId, deps.clock.now()));
+      await deps.store.updateCase(caseId, (current) => justChange(releaseClaim(current, claimId)));
       throw error;
     }
   });

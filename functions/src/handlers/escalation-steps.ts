@@ -1,26 +1,46 @@
-import type { HttpFunction, Response } from '@google-cloud/functions-framework';
+import type { HttpFunction } from '@google-cloud/functions-framework';
 import { z } from 'zod';
-import type { StatusMove } from '../domain/case-change.js';
+import { decided, justChange, type StatusMove } from '../domain/case-change.js';
 import {
   ackTimeoutSeconds, ackWindowPassed, beginAwaitingPartner, partnerWebhookBody, recordNotification, type StepDecision,
 } from '../domain/partner-escalation.js';
-import { domainError, type DomainError, type Result } from '../domain/result.js';
-import { DocumentId, type Case } from '../domain/case-model.js';
+import { domainError, fail, type Result } from '../domain/result.js';
+import { CaseStatus, DocumentId, type Case } from '../domain/case-model.js';
+import type { Logger } from '../ports/logger.js';
 import type { PartnerNotifier } from '../ports/partner-notifier.js';
-import { toFieldIssues } from '../domain/zod-issues.js';
-import { checkBody, pathId } from './http-body.js';
-import { sendError } from './http-errors.js';
+import { httpFunction, json, route, type HttpAnswer } from './http-function.js';
 import { publishCaseUpdated, type StepDeps } from './step-deps.js';
 
 export interface EscalationStepsDeps extends StepDeps {
+  config: StepDeps['config'] & { projectId: string };
   notifier: PartnerNotifier;
   /** Partners call back here: `${publicUrl}/partners/{partnerId}/callbacks`. */
   publicUrl: string;
 }
 
-const StartBody = z.object({ partnerId: DocumentId, claimId: z.string().min(1), executionId: z.string().min(1), callbackUrl: z.url() });
-const NotifyBody = z.object({ partnerId: DocumentId, level: z.number().int().nonnegative(), gaveUp: z.boolean().optional() });
-const TimeoutBody = z.object({ partnerId: DocumentId, level: z.number().int().nonnegative() });
+export const StartBody = z.object({ partnerId: DocumentId, claimId: z.string().min(1), executionId: z.string().min(1), callbackUrl: z.url() });
+export const NotifyBody = z.object({ partnerId: DocumentId, level: z.number().int().nonnegative(), gaveUp: z.boolean().optional() });
+export const TimeoutBody = z.object({ partnerId: DocumentId, level: z.number().int().nonnegative() });
+
+/** What the workflow is told to do next: wait for the partner (for so long), or stop. */
+export const Instruction = z.union([
+  z.object({ action: z.literal('wait'), level: z.number().int(), ackTimeoutSeconds: z.number().int(), ackDueAt: z.string() }),
+  z.object({ action: z.literal('stop'), reason: z.string(), status: CaseStatus }),
+]);
+
+/** How the notify step went: delivered or refused, and how long the workflow waits for the answer. */
+export const Notified = z.object({
+  delivered: z.boolean(),
+  status: z.number().int().optional(),
+  ackTimeoutSeconds: z.number().int().nonnegative(),
+  reason: z.string().optional(),
+});
+
+const stepResponses = (ok: string, schema: z.ZodType) => ({
+  200: { description: ok, schema },
+  400: { description: 'The step request has problems.' },
+  404: { description: 'No such case escalated to this partner, or no such partner.' },
+});
 
 /**
  * The internal function the `partner-escalation` workflow calls for every step, so that the
@@ -30,61 +50,55 @@ const TimeoutBody = z.object({ partnerId: DocumentId, level: z.number().int().no
  * POST /escalations/{caseId}/start | notify | ack-timeout
  */
 export function escalationStepsHandler(deps: EscalationStepsDeps): HttpFunction {
-  return async (req, res) => {
-    const match = /^\/escalations\/([^/]+)\/(start|notify|ack-timeout)$/.exec(req.path);
-    if (!match?.[1] || !match[2] || req.method !== 'POST') {
-      sendError(res, domainError('not_found', `Nothing here: ${req.method} ${req.path}`));
-      return;
-    }
-    const kind = checkBody(req, ['json']);
-    if (!kind.ok) {
-      sendError(res, kind.error);
-      return;
-    }
-    const caseId = pathId(match[1]);
-    if (!caseId) {
-      sendError(res, domainError('unknown_case', 'Not a case ID.'));
-      return;
-    }
-    const log = deps.log.with({ step: `escalation.${match[2]}`, caseId });
-    const body: unknown = req.body;
-    switch (match[2]) {
-      case 'start':
-        return withBody(res, StartBody, body, (b) => start(deps, caseId, b, res));
-      case 'notify':
-        return withBody(res, NotifyBody, body, (b) => notify(deps, caseId, b, res, log));
-      default:
-        return withBody(res, TimeoutBody, body, (b) => ackTimeout(deps, caseId, b, res));
-    }
-  };
+  const badCase = () => domainError('unknown_case', 'Not a case ID.');
+  return httpFunction('escalationSteps', { log: deps.log, projectId: deps.config.projectId }, [
+    route({
+      method: 'POST',
+      path: '/escalations/{caseId}/start',
+      summary: 'The workflow started: the case awaits the partner and the acknowledgement clock runs',
+      badParam: badCase,
+      body: StartBody,
+      responses: stepResponses('What the workflow does next.', Instruction),
+      handle: (body, { params }) => start(deps, params.caseId!, body),
+    }),
+    route({
+      method: 'POST',
+      path: '/escalations/{caseId}/notify',
+      summary: 'Send the signed webhook to the partner at the current ladder level',
+      badParam: badCase,
+      body: NotifyBody,
+      responses: {
+        ...stepResponses('Delivered, or refused for good (recorded): how long to wait for the answer.', Notified),
+        429: { description: 'The partner asked us to slow down: the workflow retries with backoff.' },
+        502: { description: 'The partner answered 5xx or nothing: the workflow retries with backoff.' },
+      },
+      handle: (body, { params, log }) => notify(deps, params.caseId!, body, log),
+    }),
+    route({
+      method: 'POST',
+      path: '/escalations/{caseId}/ack-timeout',
+      summary: 'The acknowledgement window passed: climb the ladder, or take the case back',
+      badParam: badCase,
+      body: TimeoutBody,
+      responses: stepResponses('What the workflow does next.', Instruction),
+      handle: (body, { params }) => ackTimeout(deps, params.caseId!, body),
+    }),
+  ]);
 }
 
-async function withBody<T>(res: Response, schema: z.ZodType<T>, body: unknown, run: (b: T) => Promise<void>): Promise<void> {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    sendError(res, domainError('invalid_request', 'The step request has problems.', { issues: toFieldIssues(parsed.error) }));
-    return;
-  }
-  await run(parsed.data);
-}
+const unknownPartner = (partnerId: string) => domainError('unknown_partner', `No partner ${partnerId} is registered.`);
 
-/** Applies a step decision in a transaction; the decision is remembered from the (last) attempt. */
-async function decideAndApply(deps: StepDeps, caseId: string, partnerId: string, decide: (current: Case) => Result<StepDecision>) {
-  let decision: Result<StepDecision> | undefined;
-  const result = await deps.store.updateCase(caseId, (current) => {
-    // A workflow may only act on the case it was started for, for the partner it was started with.
-    if (current.partnerId !== partnerId) {
-      decision = { ok: false, error: domainError('unknown_case', 'No such case is escalated to this partner.') };
-      return null;
-    }
-    decision = decide(current);
-    return decision.ok ? decision.value.change : null;
-  });
-  if (!result.found) return { ok: false as const, error: domainError('unknown_case', `No case ${caseId}.`) };
-  if (!decision) throw new Error('no decision was made');
-  if (!decision.ok) return decision;
-  await publishMoves(deps, caseId, result.case, decision.value.moves);
-  return { ok: true as const, value: decision.value };
+/** Applies a step decision in a transaction; a workflow may only act on the case it was started for, for its partner. */
+async function decideAndApply(deps: StepDeps, caseId: string, partnerId: string, decide: (current: Case) => Result<StepDecision>): Promise<Result<HttpAnswer>> {
+  const result = await deps.store.updateCase(caseId, (current) =>
+    current.partnerId !== partnerId
+      ? { change: null, result: fail(domainError('unknown_case', 'No such case is escalated to this partner.')) }
+      : decided(decide(current)),
+  );
+  if (!result.found) return fail(domainError('unknown_case', `No case ${caseId}.`));
+  if (!result.result.ok) return result.result;
+  await publishMoves(deps, caseId, result.case, result.result.value.moves);
+  return json(200, result.result.value.instruction);
 }
 
 async function publishMoves(deps: StepDeps, caseId: string, current: Case, moves: StatusMove[]): Promise<void> {
@@ -93,23 +107,18 @@ async function publishMoves(deps: StepDeps, caseId: string, current: Case, moves
   await Promise.all(moves.map((m) => publishCaseUpdated(deps.bus, { status: m.to, version: current.version }, caseId, undefined, m.from)));
 }
 
-function reply(res: Response, outcome: { ok: true; value: StepDecision } | { ok: false; error: DomainError }): void {
-  if (outcome.ok) res.status(200).json(outcome.value.instruction);
-  else sendError(res, outcome.error);
+async function start(deps: EscalationStepsDeps, caseId: string, body: z.infer<typeof StartBody>): Promise<Result<HttpAnswer>> {
+  const partner = await deps.registry.partner(body.partnerId);
+  if (!partner) return fail(unknownPartner(body.partnerId));
+  const at = deps.clock.now();
+  return decideAndApply(deps, caseId, body.partnerId, (c) => beginAwaitingPartner(c, body, partner, at));
 }
 
-async function start(deps: EscalationStepsDeps, caseId: string, body: z.infer<typeof StartBody>, res: Response): Promise<void> {
+async function ackTimeout(deps: EscalationStepsDeps, caseId: string, body: z.infer<typeof TimeoutBody>): Promise<Result<HttpAnswer>> {
   const partner = await deps.registry.partner(body.partnerId);
-  if (!partner) return sendError(res, domainError('unknown_case', `No partner ${body.partnerId}.`));
+  if (!partner) return fail(unknownPartner(body.partnerId));
   const at = deps.clock.now();
-  reply(res, await decideAndApply(deps, caseId, body.partnerId, (c) => beginAwaitingPartner(c, body, partner, at)));
-}
-
-async function ackTimeout(deps: EscalationStepsDeps, caseId: string, body: z.infer<typeof TimeoutBody>, res: Response): Promise<void> {
-  const partner = await deps.registry.partner(body.partnerId);
-  if (!partner) return sendError(res, domainError('unknown_case', `No partner ${body.partnerId}.`));
-  const at = deps.clock.now();
-  reply(res, await decideAndApply(deps, caseId, body.partnerId, (c) => ackWindowPassed(c, body.level, partner, at)));
+  return decideAndApply(deps, caseId, body.partnerId, (c) => ackWindowPassed(c, body.level, partner, at));
 }
 
 /**
@@ -118,21 +127,22 @@ async function ackTimeout(deps: EscalationStepsDeps, caseId: string, body: z.inf
  * any other refusal is recorded and not retried. Retries reuse the webhook ID, so the partner can
  * drop duplicates.
  */
-async function notify(deps: EscalationStepsDeps, caseId: string, body: z.infer<typeof NotifyBody>, res: Response, log: StepDeps['log']): Promise<void> {
+async function notify(deps: EscalationStepsDeps, caseId: string, body: z.infer<typeof NotifyBody>, log: Logger): Promise<Result<HttpAnswer>> {
   const [current, partner] = await Promise.all([deps.store.getCase(caseId), deps.registry.partner(body.partnerId)]);
-  if (!current || !partner || current.partnerId !== body.partnerId) return sendError(res, domainError('unknown_case', `No case ${caseId} for ${body.partnerId}.`));
+  if (!partner) return fail(unknownPartner(body.partnerId));
+  if (!current || current.partnerId !== body.partnerId) return fail(domainError('unknown_case', `No case ${caseId} for ${body.partnerId}.`));
   const webhookId = `${caseId}.level-${body.level}`;
   // The workflow waits for what is left of the window when notify answers, not what was left before
   // its retries: the deadline the partner was given is the one that counts.
   const waitSeconds = () => (current.escalation?.ackDueAt ? ackTimeoutSeconds(current.escalation.ackDueAt, deps.clock.now()) : 0);
+  const record = (status: number, delivered: boolean) =>
+    deps.store.updateCase(caseId, (c) => justChange(recordNotification(c, { level: body.level, webhookId, status, delivered }, deps.clock.now())));
   if (body.gaveUp) {
-    await deps.store.updateCase(caseId, (c) => recordNotification(c, { level: body.level, webhookId, status: 0, delivered: false }, deps.clock.now()));
-    res.status(200).json({ delivered: false, ackTimeoutSeconds: waitSeconds() });
-    return;
+    await record(0, false);
+    return json(200, { delivered: false, ackTimeoutSeconds: waitSeconds() });
   }
   if (current.status !== 'awaiting_partner' || current.escalation?.level !== body.level) {
-    res.status(200).json({ delivered: false, ackTimeoutSeconds: 0, reason: `case is ${current.status} at level ${current.escalation?.level ?? '-'}` });
-    return;
+    return json(200, { delivered: false, ackTimeoutSeconds: 0, reason: `case is ${current.status} at level ${current.escalation?.level ?? '-'}` });
   }
   const org = await deps.registry.org(current.orgId);
   const delivery = await deps.notifier.send({
@@ -144,10 +154,10 @@ async function notify(deps: EscalationStepsDeps, caseId: string, body: z.infer<t
   const retryable = delivery.status === 0 || delivery.status === 429 || delivery.status >= 500;
   if (retryable) {
     log.warn('partner webhook not delivered; the workflow retries', { status: delivery.status, level: body.level });
-    res.status(delivery.status === 429 ? 429 : 502).json({ error: { code: 'partner_unavailable', message: `The partner answered ${delivery.status || 'nothing'}.` } });
-    return;
+    const code = delivery.status === 429 ? 'partner_rate_limited' : 'partner_unavailable';
+    return fail(domainError(code, `The partner answered ${delivery.status || 'nothing'}.`, { details: { partnerStatus: delivery.status } }));
   }
   const delivered = delivery.status >= 200 && delivery.status < 300;
-  await deps.store.updateCase(caseId, (c) => recordNotification(c, { level: body.level, webhookId, status: delivery.status, delivered }, deps.clock.now()));
-  res.status(200).json({ delivered, status: delivery.status, ackTimeoutSeconds: waitSeconds() });
+  await record(delivery.status, delivered);
+  return json(200, { delivered, status: delivery.status, ackTimeoutSeconds: waitSeconds() });
 }

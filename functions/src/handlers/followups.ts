@@ -2,7 +2,7 @@ import type { CloudEvent, CloudEventFunction } from '@google-cloud/functions-fra
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Case } from '../domain/case-model.js';
-import { decideFollowups, dueFollowups, partnerNudge, type FollowupDecision, type NudgeDelivery, type RedriveTopic } from '../domain/followup-policy.js';
+import { decideFollowups, dueFollowups, partnerNudge, type NudgeDelivery, type RedriveTopic } from '../domain/followup-policy.js';
 import type { DueCase, DueCursor } from '../ports/case-store.js';
 import type { Logger } from '../ports/logger.js';
 import type { PartnerNotifier } from '../ports/partner-notifier.js';
@@ -150,14 +150,13 @@ async function followUp(deps: FollowupsDeps, due: DueCase, log: Logger): Promise
   const periods = deps.config.followupPeriods;
   const at = deps.clock.now();
   // The nudge goes out before the transaction records it: a partner that does not answer is tried again next tick.
-  const nudge = dueFollowups(due.case, at, periods).some((f) => f.kind === 'partner_nudge') ? await sendNudge(deps, due.caseId, due.case, at, log) : undefined;
-  let decision: FollowupDecision | null = null;
+  const nudge = dueFollowups(due.case, at, periods).some((f) => f.kind === 'partner_nudged') ? await sendNudge(deps, due.caseId, due.case, at, log) : undefined;
   const result = await deps.store.updateCase(due.caseId, (current) => {
-    decision = decideFollowups(current, at, periods, { nudge });
-    return decision?.change ?? null;
+    const decision = decideFollowups(current, at, periods, { nudge });
+    return { change: decision?.change ?? null, result: decision };
   });
-  const applied = decision as FollowupDecision | null;
-  if (!result.found || !result.changed || !applied) return false;
+  if (!result.found || !result.changed || !result.result) return false;
+  const applied = result.result;
   const { caseId } = due;
   const { status, version } = result.case;
   await Promise.all([

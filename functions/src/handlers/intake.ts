@@ -1,16 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { HttpFunction, Request, Response } from '@google-cloud/functions-framework';
+import type { HttpFunction, Request } from '@google-cloud/functions-framework';
+import { z } from 'zod';
 import { openCase, parseSubmission, submissionFromForm } from '../domain/case-intake.js';
-import type { CaseSubmission } from '../domain/case-model.js';
+import { CaseSubmission } from '../domain/case-model.js';
 import { domainError, fail, ok, type DomainError, type Result } from '../domain/result.js';
 import type { CaseStore } from '../ports/case-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventBus } from '../ports/event-bus.js';
 import type { Logger } from '../ports/logger.js';
 import type { Registry } from '../ports/registry.js';
-import { traceFromHeader } from '../adapters/json-logger.js';
-import { errorBody, httpStatusFor } from './http-errors.js';
-import { checkBody } from './http-body.js';
+import { httpStatusFor } from './http-errors.js';
+import { httpFunction, json, route, type HttpAnswer } from './http-function.js';
 import { renderConfirmation, renderIntakeForm } from './intake-page.js';
 
 export interface IntakeDeps {
@@ -24,65 +24,66 @@ export interface IntakeDeps {
   newCaseId?: () => string;
 }
 
-interface Accepted {
-  caseId: string;
-  status: 'received';
-  links: { self: string };
-}
 
 const IdempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
 
+/** The answer to a case accepted (201) or accepted before with the same key and content (200). */
+export const AcceptedCase = z.object({
+  caseId: z.string(),
+  status: z.literal('received'),
+  links: z.object({ self: z.url() }),
+});
+type Accepted = z.infer<typeof AcceptedCase>;
+
+interface Submission {
+  submission: CaseSubmission;
+  key: string | undefined;
+  isForm: boolean;
+}
+
 /**
  * `POST /cases` (JSON or the HTML form) and `GET /` (the form). Decode → validate → domain → one
- * commit → publish `case-received`. Every expected failure is a DomainError mapped in one place.
+ * commit → publish `case-received`. Every expected failure is a DomainError; a browser that posted
+ * the form sees it on the form page, everyone else gets the JSON error body.
  */
 export function intakeHandler(deps: IntakeDeps): HttpFunction {
   const newCaseId = deps.newCaseId ?? (() => randomUUID().replaceAll('-', ''));
-
-  return async (req: Request, res: Response) => {
-    const wantsHtml = prefersHtml(req);
-    const path = req.path.replace(/\/+$/, '') || '/';
-    if (req.method === 'GET' && (path === '/' || path === '/cases/new')) {
-      res.status(200).type('html').send(renderIntakeForm());
-      return;
-    }
-    if (path !== '/cases' && path !== '/') {
-      respondError(res, wantsHtml, domainError('not_found', `Nothing here: ${req.method} ${req.path}`));
-      return;
-    }
-    if (req.method !== 'POST') {
-      res.set('Allow', 'GET, POST');
-      respondError(res, wantsHtml, domainError('method_not_allowed', 'Cases are opened with POST /cases.'));
-      return;
-    }
-
-    const trace = traceFromHeader(req.get('x-cloud-trace-context'), deps.projectId);
-    const log = deps.log.with({ step: 'intake', trace });
-    const decoded = decodeBody(req);
-    if (!decoded.ok) {
-      respondError(res, wantsHtml, decoded.error);
-      return;
-    }
-    const { body, isForm } = decoded.value;
-    const html = wantsHtml && isForm;
-    const key = idempotencyKey(req, body);
-    const submission = parseSubmission(isForm ? submissionFromForm(body) : body);
-    const issues = [...(key.ok ? [] : (key.error.issues ?? [])), ...(submission.ok ? [] : (submission.error.issues ?? []))];
-    if (!key.ok || !submission.ok) {
-      const error = domainError('invalid_request', 'The case has problems; fix the fields listed and send it again.', { issues });
-      respond(res, html, error, body);
-      return;
-    }
-
-    const outcome = await accept(deps, newCaseId, submission.value, key.value, log, trace);
-    if (!outcome.ok) {
-      respond(res, html, outcome.error, body);
-      return;
-    }
-    const { accepted, created } = outcome.value;
-    if (html) res.status(created ? 201 : 200).type('html').send(renderConfirmation(accepted.caseId));
-    else res.status(created ? 201 : 200).location(accepted.links.self).json(accepted);
-  };
+  const formPage = route({
+    method: 'GET',
+    path: '/',
+    summary: 'The intake form (HTML)',
+    responses: { 200: { description: 'The form, as HTML.' } },
+    handle: async () => ok({ status: 200, html: renderIntakeForm() }),
+  });
+  return httpFunction('intake', deps, [
+    formPage,
+    { ...formPage, path: '/cases/new' },
+    route({
+      method: 'POST',
+      path: '/cases',
+      summary: 'Open a case',
+      accepts: ['json', 'form'],
+      decode: decodeSubmission,
+      documentedBody: CaseSubmission,
+      responses: {
+        201: { description: 'The case is stored with its first timeline event, and case-received is published.', schema: AcceptedCase },
+        200: { description: 'The same Idempotency-Key came again with the same content: the case it opened.', schema: AcceptedCase },
+        400: { description: 'The request has problems: every one of them, each with its path.' },
+        403: { description: "The org's support plan does not include third-party technology support." },
+        404: { description: 'No organization has this ID.' },
+        409: { description: 'The Idempotency-Key was used before for a different case.' },
+      },
+      handle: async (input, { req, log, trace }) => {
+        const outcome = await accept(deps, newCaseId, input.submission, input.key, log, trace);
+        if (!outcome.ok) return outcome;
+        const { accepted, created } = outcome.value;
+        const status = created ? 201 : 200;
+        if (input.isForm && prefersHtml(req)) return ok({ status, html: renderConfirmation(accepted.caseId) });
+        return json(status, accepted, { Location: accepted.links.self });
+      },
+      renderError: (error, req) => (isFormPost(req) && prefersHtml(req) ? formPageFor(error, formValues(req)) : undefined),
+    }),
+  ]);
 }
 
 async function accept(
@@ -149,9 +150,8 @@ const acceptedBody = (publicUrl: string, caseId: string): Accepted => ({
 const fingerprintOf = (submission: CaseSubmission): string =>
   createHash('sha256').update(JSON.stringify(submission)).digest('hex');
 
-function decodeBody(req: Request): Result<{ body: Record<string, unknown>; isForm: boolean }> {
-  const kind = checkBody(req, ['json', 'form']);
-  if (!kind.ok) return kind;
+/** The body as an object (JSON, or the form's fields mapped onto the JSON shape) and the key, every problem at once. */
+function decodeSubmission(req: Request): Result<Submission> {
   const body: unknown = req.body;
   if (typeof body !== 'object' || body === null || Array.isArray(body) || Buffer.isBuffer(body)) {
     return fail(
@@ -160,8 +160,19 @@ function decodeBody(req: Request): Result<{ body: Record<string, unknown>; isFor
       }),
     );
   }
-  return ok({ body: body as Record<string, unknown>, isForm: kind.value === 'form' });
+  const fields = body as Record<string, unknown>;
+  const isForm = isFormPost(req);
+  const key = idempotencyKey(req, fields);
+  const submission = parseSubmission(isForm ? submissionFromForm(fields) : fields);
+  if (key.ok && submission.ok) return ok({ submission: submission.value, key: key.value, isForm });
+  const issues = [...(key.ok ? [] : (key.error.issues ?? [])), ...(submission.ok ? [] : (submission.error.issues ?? []))];
+  return fail(domainError('invalid_request', 'The case has problems; fix the fields listed and send it again.', { issues }));
 }
+
+const isFormPost = (req: Request): boolean => typeof req.is('application/x-www-form-urlencoded') === 'string';
+
+const formValues = (req: Request): Record<string, unknown> =>
+  typeof req.body === 'object' && req.body !== null && !Buffer.isBuffer(req.body) ? (req.body as Record<string, unknown>) : {};
 
 /** The header wins; the HTML form, which cannot set headers, sends it as a hidden field. */
 function idempotencyKey(req: Request, body: Record<string, unknown>): Result<string | undefined> {
@@ -180,11 +191,8 @@ function prefersHtml(req: Request): boolean {
   return req.accepts(['application/json', 'text/html']) === 'text/html' && (req.get('accept') ?? '').includes('text/html');
 }
 
-function respond(res: Response, html: boolean, error: DomainError, values: Record<string, unknown>): void {
-  if (!html) {
-    res.status(httpStatusFor(error.code)).json(errorBody(error));
-    return;
-  }
+/** The form again, with the problem on it (each field's beside it), at the status the JSON answer would have. */
+function formPageFor(error: DomainError, values: Record<string, unknown>): HttpAnswer {
   // After a conflict the page's key is spent: a fresh one lets the edited case be sent as a new case.
   const { idempotencyKey: _spent, ...kept } = values;
   const formValues = error.code === 'idempotency_conflict' ? kept : values;
@@ -194,11 +202,5 @@ function respond(res: Response, html: boolean, error: DomainError, values: Recor
       : error.issues
         ? undefined
         : error.message;
-  const page = renderIntakeForm({ values: formValues, issues: error.issues, message });
-  res.status(httpStatusFor(error.code)).type('html').send(page);
-}
-
-function respondError(res: Response, html: boolean, error: DomainError): void {
-  if (html) res.status(httpStatusFor(error.code)).type('html').send(renderIntakeForm({ message: error.message }));
-  else res.status(httpStatusFor(error.code)).json(errorBody(error));
+  return { status: httpStatusFor(error.code), html: renderIntakeForm({ values: formValues, issues: error.issues, message }) };
 }

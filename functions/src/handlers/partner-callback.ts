@@ -1,26 +1,27 @@
 import { createHash } from 'node:crypto';
 import type { HttpFunction, Request } from '@google-cloud/functions-framework';
 import { z } from 'zod';
-import { applyPartnerEvent, PARTNER_EVENT_TYPES, type CallbackDecision } from '../domain/partner-escalation.js';
-import { DocumentId, IsoTime } from '../domain/case-model.js';
-import { domainError, type DomainError } from '../domain/result.js';
-import { toFieldIssues } from '../domain/zod-issues.js';
+import { decided } from '../domain/case-change.js';
+import { CaseStatus, DocumentId, IsoTime } from '../domain/case-model.js';
+import { applyPartnerEvent, PARTNER_EVENT_TYPES } from '../domain/partner-escalation.js';
+import { domainError, fail, type DomainError, type Result } from '../domain/result.js';
 import type { Logger } from '../ports/logger.js';
 import type { SecretStore } from '../ports/secret-store.js';
+import type { WebhookVerifier } from '../ports/webhook-verifier.js';
 import type { WorkflowCallbacks } from '../ports/workflow-starter.js';
-import { verifyWebhook } from '../adapters/standard-webhooks.js';
-import { checkBody, pathId } from './http-body.js';
-import { sendError } from './http-errors.js';
+import { httpFunction, json, route, validate, type HttpAnswer } from './http-function.js';
 import { publishCaseUpdated, type StepDeps } from './step-deps.js';
 
 export interface PartnerCallbackDeps extends StepDeps {
+  config: StepDeps['config'] & { projectId: string };
   secrets: SecretStore;
+  verifyWebhook: WebhookVerifier;
   workflowCallbacks: WorkflowCallbacks;
   /** Attempts and first delay for handing the answer to the workflow after a transient failure. */
   forwardRetry?: { attempts: number; initialDelayMs: number };
 }
 
-const CallbackBody = z.object({
+export const CallbackBody = z.object({
   type: z.enum(PARTNER_EVENT_TYPES),
   caseRef: DocumentId,
   partnerTicketId: z.string().min(1).max(200).optional(),
@@ -30,86 +31,92 @@ const CallbackBody = z.object({
 
 const unknownCase = (): DomainError => domainError('unknown_case', 'No such case is escalated to this partner.');
 
+/** What a callback is answered with, when it was taken (202) or taken before (200). */
+export const CallbackAccepted = z.object({ status: CaseStatus, duplicate: z.literal(true).optional() });
+
 /**
  * `POST /partners/{partnerId}/callbacks`: a partner's answer about an escalated case.
  *
  * Order matters: size and type, then the signature on the raw bytes (constant time, every secret of
  * the partner), and only then does Tandem parse the body. (The Functions Framework has already parsed
- * a copy for `req.body`; Tandem never reads it: README, design notes.) The state change, the `webhook-id` receipt (replay
+ * a copy for `req.body`; Tandem never reads it.) The state change, the `webhook-id` receipt (replay
  * protection) and the timeline event commit in one transaction; then `case-updated` is published
  * and, while the escalation workflow waits for this answer, the event is forwarded to it.
  */
 export function partnerCallbackHandler(deps: PartnerCallbackDeps): HttpFunction {
   const retry = deps.forwardRetry ?? { attempts: 3, initialDelayMs: 100 };
-  return async (req, res) => {
-    const match = /^\/partners\/([^/]+)\/callbacks\/?$/.exec(req.path);
-    if (!match?.[1]) return sendError(res, domainError('not_found', `Nothing here: ${req.method} ${req.path}`));
-    if (req.method !== 'POST') {
-      res.set('Allow', 'POST');
-      return sendError(res, domainError('method_not_allowed', 'Partner callbacks are POSTed.'));
-    }
-    const partnerId = pathId(match[1]);
-    const kind = checkBody(req, ['json']);
-    if (!kind.ok) return sendError(res, kind.error);
-    if (!partnerId) return sendError(res, unknownCase());
-
-    const [partner, secrets] = await Promise.all([deps.registry.partner(partnerId), deps.secrets.partnerWebhookSecrets(partnerId)]);
-    // An unknown partner learns nothing more than a wrong case would tell it.
-    if (!partner || secrets.length === 0) return sendError(res, unknownCase());
-
-    const verified = verifyWebhook({ rawBody: rawBodyOf(req), headers: webhookHeadersOf(req), secrets, now: deps.clock.now() });
-    const log = deps.log.with({ step: 'partnerCallback', partnerId });
-    if (!verified.ok) {
-      log.warn('partner callback refused: bad signature', { reason: verified.error.details?.reason });
-      return sendError(res, verified.error);
-    }
-
-    const parsed = CallbackBody.safeParse(parseJson(rawBodyOf(req)));
-    if (!parsed.success) {
-      return sendError(res, domainError('invalid_request', 'The callback body has problems.', { issues: toFieldIssues(parsed.error) }));
-    }
-    const { caseRef: caseId, ...event } = parsed.data;
-    const webhookId = verified.value.webhookId;
-    const at = deps.clock.now();
-    let decision: { ok: true; value: CallbackDecision } | { ok: false; error: DomainError } | undefined;
-    const result = await deps.store.updateCase(
-      caseId,
-      (current) => {
-        if (current.partnerId !== partnerId || !current.escalation) {
-          decision = { ok: false, error: unknownCase() };
-          return null;
-        }
-        decision = applyPartnerEvent(current, partnerId, { ...event, webhookId }, at);
-        return decision.ok ? decision.value.change : null;
+  return httpFunction('partnerCallback', { log: deps.log, projectId: deps.config.projectId }, [
+    route({
+      method: 'POST',
+      path: '/partners/{partnerId}/callbacks',
+      summary: "A partner's answer about a case escalated to it (Standard Webhooks signature)",
+      badParam: unknownCase,
+      documentedBody: CallbackBody,
+      responses: {
+        202: { description: 'Taken: the case changed, its timeline has the answer, a waiting workflow was resumed.', schema: CallbackAccepted },
+        200: { description: 'This webhook-id was taken before: nothing happens twice.', schema: CallbackAccepted },
+        400: { description: 'The body has problems (after a valid signature).' },
+        401: { description: 'The signature is missing, wrong, or its timestamp is outside 5 minutes.' },
+        404: { description: 'No such case is escalated to this partner (an unknown partner gets the same answer).' },
+        409: { description: 'The answer does not apply to the case as it is now; the body names its status.' },
       },
-      { receipt: { id: receiptId(partnerId, webhookId), data: { partnerId, webhookId, type: event.type } } },
-    );
-    const caseLog = log.with({ caseId, webhookId, type: event.type });
-    if (!result.found) return sendError(res, unknownCase());
-    if (result.duplicate) {
-      // Applied before, but the first delivery may have crashed before its publish or hand-over:
-      // both again (the consumer drops a case-updated version it has seen; an ended execution answers 404).
-      caseLog.info('partner callback replayed; already applied');
-      const held = result.case.escalation;
-      await publishCaseUpdated(deps.bus, result.case, caseId, undefined);
-      if (held?.callbackUrl && held.outcome && held.outcome !== 'ladder_exhausted') {
-        await forwardToWorkflow(deps.workflowCallbacks, held.callbackUrl, { ...event, caseRef: caseId, webhookId }, retry, caseLog);
-      }
-      res.status(200).json({ status: result.case.status, duplicate: true });
-      return;
+      handle: (_input, { req, params, log }) => takeCallback(deps, retry, req, params.partnerId!, log),
+    }),
+  ]);
+}
+
+async function takeCallback(
+  deps: PartnerCallbackDeps,
+  retry: { attempts: number; initialDelayMs: number },
+  req: Request,
+  partnerId: string,
+  log: Logger,
+): Promise<Result<HttpAnswer>> {
+  const [partner, secrets] = await Promise.all([deps.registry.partner(partnerId), deps.secrets.partnerWebhookSecrets(partnerId)]);
+  // An unknown partner learns nothing more than a wrong case would tell it.
+  if (!partner || secrets.length === 0) return fail(unknownCase());
+
+  const verified = deps.verifyWebhook({ rawBody: rawBodyOf(req), headers: webhookHeadersOf(req), secrets, now: deps.clock.now() });
+  const partnerLog = log.with({ partnerId });
+  if (!verified.ok) {
+    partnerLog.warn('partner callback refused: bad signature', { reason: verified.error.details?.reason });
+    return verified;
+  }
+  const parsed = validate(CallbackBody, parseJson(rawBodyOf(req)), 'The callback body has problems.');
+  if (!parsed.ok) return parsed;
+
+  const { caseRef: caseId, ...event } = parsed.value;
+  const webhookId = verified.value.webhookId;
+  const at = deps.clock.now();
+  const receipt = { id: receiptId(partnerId, webhookId), data: { partnerId, webhookId, type: event.type } };
+  const result = await deps.store.updateCaseOnce(caseId, receipt, (current) =>
+    current.partnerId !== partnerId || !current.escalation
+      ? { change: null, result: fail(unknownCase()) }
+      : decided(applyPartnerEvent(current, partnerId, { ...event, webhookId }, at)),
+  );
+  const caseLog = partnerLog.with({ caseId, webhookId, type: event.type });
+  if (!result.found) return fail(unknownCase());
+  if (result.duplicate) {
+    // Applied before, but the first delivery may have crashed before its publish or hand-over:
+    // both again (the consumer drops a case-updated version it has seen; an ended execution answers 404).
+    caseLog.info('partner callback replayed; already applied');
+    const held = result.case.escalation;
+    await publishCaseUpdated(deps.bus, result.case, caseId, undefined);
+    if (held?.callbackUrl && held.outcome && held.outcome !== 'ladder_exhausted') {
+      await forwardToWorkflow(deps.workflowCallbacks, held.callbackUrl, { ...event, caseRef: caseId, webhookId }, retry, caseLog);
     }
-    if (!decision) throw new Error('no decision was made');
-    if (!decision.ok) {
-      caseLog.warn('partner callback refused', { code: decision.error.code });
-      return sendError(res, decision.error);
-    }
-    const { moves, resumesWorkflow } = decision.value;
-    await Promise.all(moves.map((m) => publishCaseUpdated(deps.bus, { status: m.to, version: result.case.version }, caseId, undefined, m.from)));
-    const callbackUrl = result.case.escalation?.callbackUrl;
-    if (resumesWorkflow && callbackUrl) await forwardToWorkflow(deps.workflowCallbacks, callbackUrl, { ...event, caseRef: caseId, webhookId }, retry, caseLog);
-    caseLog.info('partner callback applied', { status: result.case.status });
-    res.status(202).json({ status: result.case.status });
-  };
+    return json(200, { status: result.case.status, duplicate: true });
+  }
+  if (!result.result.ok) {
+    caseLog.warn('partner callback refused', { code: result.result.error.code });
+    return result.result;
+  }
+  const { moves, resumesWorkflow } = result.result.value;
+  await Promise.all(moves.map((m) => publishCaseUpdated(deps.bus, { status: m.to, version: result.case.version }, caseId, undefined, m.from)));
+  const callbackUrl = result.case.escalation?.callbackUrl;
+  if (resumesWorkflow && callbackUrl) await forwardToWorkflow(deps.workflowCallbacks, callbackUrl, { ...event, caseRef: caseId, webhookId }, retry, caseLog);
+  caseLog.info('partner callback applied', { status: result.case.status });
+  return json(202, { status: result.case.status });
 }
 
 /**

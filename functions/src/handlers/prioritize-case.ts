@@ -1,5 +1,5 @@
 import type { CloudEventFunction } from '@google-cloud/functions-framework';
-import type { DomainError } from '../domain/result.js';
+import { decided } from '../domain/case-change.js';
 import { prioritizeStep } from '../domain/triage-steps.js';
 import { pubsubStep } from './pubsub-step.js';
 import type { StepDeps } from './step-deps.js';
@@ -8,14 +8,9 @@ import type { StepDeps } from './step-deps.js';
 export function prioritizeHandler(deps: StepDeps): CloudEventFunction {
   return pubsubStep('prioritize', deps.log, async ({ caseId, trace }) => {
     const at = deps.clock.now();
-    let refusal: DomainError | undefined;
-    const result = await deps.store.updateCase(caseId, (current) => {
-      const decision = prioritizeStep(current, deps.config.firstResponseMinutes, at);
-      refusal = decision.ok ? undefined : decision.error;
-      return decision.ok ? decision.value : null;
-    });
+    const result = await deps.store.updateCase(caseId, (current) => decided(prioritizeStep(current, deps.config.firstResponseMinutes, at)));
     if (!result.found) return { kind: 'unknown_case' };
-    if (refusal) return { kind: 'skipped', reason: refusal.message };
+    if (!result.result.ok) return { kind: 'skipped', reason: result.result.error.message };
     if (!result.case.sla) return { kind: 'skipped', reason: `the case is ${result.case.status}` };
     await deps.bus.publish('case-prioritized', { type: 'case.prioritized', data: { caseId }, trace });
     if (!result.changed) return { kind: 'already_applied' };

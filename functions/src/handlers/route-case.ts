@@ -1,6 +1,5 @@
 import type { CloudEventFunction } from '@google-cloud/functions-framework';
-import type { StatusMove } from '../domain/case-change.js';
-import type { DomainError } from '../domain/result.js';
+import { decided } from '../domain/case-change.js';
 import { queueFor, routeStep } from '../domain/triage-steps.js';
 import { pubsubStep } from './pubsub-step.js';
 import { publishCaseUpdated, type StepDeps } from './step-deps.js';
@@ -13,19 +12,13 @@ export function routeHandler(deps: StepDeps): CloudEventFunction {
   return pubsubStep('route', deps.log, async ({ caseId, trace }) => {
     const workloads = await deps.registry.workloads();
     const at = deps.clock.now();
-    let refusal: DomainError | undefined;
-    let moves: StatusMove[] = [];
-    let escalate = false;
     const result = await deps.store.updateCase(caseId, (current) => {
       const workloadQueue = workloads.find((w) => w.id === current.triage?.matched?.id)?.record.queue ?? null;
-      const decision = routeStep(current, queueFor(current, workloadQueue), at);
-      refusal = decision.ok ? undefined : decision.error;
-      moves = decision.ok && decision.value ? decision.value.moves : [];
-      escalate = decision.ok && decision.value ? decision.value.escalate : false;
-      return decision.ok && decision.value ? decision.value.change : null;
+      return decided(routeStep(current, queueFor(current, workloadQueue), at));
     });
     if (!result.found) return { kind: 'unknown_case' };
-    if (refusal) return { kind: 'skipped', reason: refusal.message };
+    if (!result.result.ok) return { kind: 'skipped', reason: result.result.error.message };
+    const { moves, escalate } = result.result.value;
     const routed = result.case;
     if (routed.status === 'received') return { kind: 'skipped', reason: 'the case is still received' };
 

@@ -1,7 +1,7 @@
-import type { CaseChange } from '../domain/case-change.js';
+import type { CaseChange, CaseDraft, Decision } from '../domain/case-change.js';
 import type { Case, TimelineEvent } from '../domain/case-model.js';
 
-export type { CaseChange };
+export type { CaseChange, Decision };
 
 /** An idempotency key as stored: which case it made, and a fingerprint of the request that made it. */
 export interface IdempotencyRecord {
@@ -11,7 +11,8 @@ export interface IdempotencyRecord {
 
 export interface NewCase {
   caseId: string;
-  case: Case;
+  /** The store makes it version 1 and sets `updatedAt` and `nextActionAt`. */
+  case: CaseDraft;
   firstEvent: TimelineEvent;
   /** The org-scoped key, when the client sent one; created atomically with the case. */
   idempotency?: { key: string; fingerprint: string };
@@ -22,12 +23,21 @@ export type CreateCaseOutcome =
   /** The key was used before: here is what it made. */
   | { created: false; existing: IdempotencyRecord };
 
-export type CaseUpdateOutcome =
+export type CaseUpdateOutcome<R> =
   | { found: false }
-  /** `changed` is false when the decision was "nothing to do" (already applied, or no longer due). */
-  | { found: true; changed: boolean; case: Case; duplicate?: false }
-  /** The receipt was already there: this exact request was applied before. */
-  | { found: true; changed: false; case: Case; duplicate: true };
+  /**
+   * `case` as committed (or as read, when nothing changed); `result` is what the decision returned on
+   * the attempt that committed. `changed` is false when the decision was "nothing to do".
+   */
+  | { found: true; changed: boolean; case: Case; result: R; duplicate?: false };
+
+/** The receipt was already there: this exact request was applied before, and no decision was taken. */
+export interface DuplicateRequest {
+  found: true;
+  changed: false;
+  case: Case;
+  duplicate: true;
+}
 
 /**
  * A record that a request was applied (a partner's `webhook-id`), created in the same transaction as
@@ -59,17 +69,20 @@ export interface DueCasesPage {
 
 /**
  * Cases, their timelines and the intake idempotency keys. Every change is a read-decide-write in
- * one transaction: `decide` sees the current case and returns the change, or `null` for none. It may
- * run more than once (transactions retry on contention), so it must be pure.
+ * one transaction: `decide` sees the current case and returns a {@link Decision}: the change (or
+ * `null` for none) and a result, which the store hands back with the committed case. `decide` may run
+ * more than once (transactions retry on contention), so it must be pure.
  *
- * `nextActionAt` is a function of the case (domain/followup-policy.ts): a store built with a
- * schedule sets it from the case as written, on every create and change, whatever the change said.
+ * The store alone writes `version` (one more per commit), `updatedAt` (its clock) and
+ * `nextActionAt` (domain/followup-policy.ts, from the case as written), on every create and change.
  */
 export interface CaseStore {
   getCase(caseId: string): Promise<Case | null>;
   /** One commit: the case, its first event and the idempotency record, all or nothing. */
   createCase(input: NewCase): Promise<CreateCaseOutcome>;
-  updateCase(caseId: string, decide: (current: Case) => CaseChange | null, options?: { receipt?: Receipt }): Promise<CaseUpdateOutcome>;
+  updateCase<R>(caseId: string, decide: (current: Case) => Decision<R>): Promise<CaseUpdateOutcome<R>>;
+  /** {@link updateCase}, with `receipt` created in the same commit: a replay finds it and decides nothing. */
+  updateCaseOnce<R>(caseId: string, receipt: Receipt, decide: (current: Case) => Decision<R>): Promise<CaseUpdateOutcome<R> | DuplicateRequest>;
   /** The timeline, oldest first. */
   timeline(caseId: string): Promise<TimelineEvent[]>;
   /**
