@@ -11,7 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { DeployError } from './errors.js';
 import { type Expr, ExpressionSyntaxError, markAsync, parseExpression, walk } from './expressions.js';
 import { type StdFunction, lookupFunction } from './stdlib.js';
-import { type Value, fromJs } from './values.js';
+import { type Value, fromJs, isNumber, toJs } from './values.js';
 
 /** A value from the source with its `${...}` expressions compiled. */
 export type Template =
@@ -60,7 +60,8 @@ export interface ForSpec {
   value?: string;
   index?: string;
   in?: Template;
-  range?: [Template, Template];
+  /** A list of two numbers (`[1, 9]`) or an expression that evaluates to one (`${[0, n - 1]}`). */
+  range?: Template;
   steps: Block;
 }
 
@@ -530,11 +531,35 @@ class Compiler {
       ),
     };
     if ('in' in raw) spec.in = this.template(step, raw.in);
-    else {
-      if (!Array.isArray(raw.range) || raw.range.length !== 2) this.fail(step, '"range" must be a list of two numbers');
-      spec.range = [this.template(step, raw.range[0]), this.template(step, raw.range[1])];
-    }
+    else spec.range = this.range(step, raw.range);
     return spec;
+  }
+
+  /**
+   * `for.range`, documented as "a list of two expressions, specifying the beginning and end of the
+   * range, both inclusive", which "must evaluate into incrementable values; that is, integer or
+   * double": a literal list (`[1, 9]`) or one expression evaluating to such a list
+   * (`${[0, len(xs) - 1]}`). What is visible here is checked now: the list's length and its
+   * literal items. What only a run can tell (the value of `${bounds}`, of `len(xs) - 1`) is
+   * checked when the loop starts.
+   */
+  range(step: string, raw: unknown): Template {
+    const bad = (why: string): never =>
+      this.fail(step, `"for.range" must be a list of two numbers, or an expression such as \${[0, len(xs) - 1]} that evaluates to one: ${why}`);
+    const isExpr = (x: unknown): boolean => typeof x === 'string' && /^\$\{[\s\S]*\}$/.test(x.trim());
+    if (Array.isArray(raw)) {
+      if (raw.length !== 2) bad(`the list has ${raw.length} item${raw.length === 1 ? '' : 's'}`);
+      for (const x of raw) if (typeof x !== 'number' && !isExpr(x)) bad(`${JSON.stringify(x)} is not a number`);
+      return this.template(step, raw);
+    }
+    if (!isExpr(raw)) bad(`got ${JSON.stringify(raw ?? null)}`);
+    const t = this.template(step, raw);
+    const e = t.k === 'expr' ? t.e : undefined;
+    if (e?.k === 'list') {
+      if (e.items.length !== 2) bad(`the list has ${e.items.length} item${e.items.length === 1 ? '' : 's'}`);
+      for (const x of e.items) if (x.k === 'lit' && !isNumber(x.v)) bad(`${JSON.stringify(toJs(x.v))} is not a number`);
+    } else if (e?.k === 'lit' || e?.k === 'map') bad('the expression is not a list');
+    return t;
   }
 
   forLoop(step: string, raw: unknown, frames: Frame[]): ForSpec {
