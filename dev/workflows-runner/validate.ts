@@ -98,6 +98,12 @@ const ALLOWED_WITH: Record<string, string[]> = {
 };
 const RETRY_PREDICATES = ['http.default_retry_predicate', 'http.default_retry_predicate_non_idempotent', 'retry.always', 'retry.never'];
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * The documented limit on an expression's length, in characters (quotas#resource_limits). The
+ * runner counts the whole `${...}` as written, delimiters included, so that nothing it accepts
+ * can be over the limit however the service counts.
+ */
+export const MAX_EXPRESSION_LENGTH = 400;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -391,8 +397,14 @@ class Compiler {
   /** Compiles a value from the source: strings of the form `${...}` become expressions. */
   template(step: string, raw: unknown): Template {
     if (typeof raw === 'string') {
-      const m = /^\$\{([\s\S]*)\}$/.exec(raw.trim());
-      return m ? { k: 'expr', e: this.expr(step, m[1] as string) } : { k: 'const', v: raw };
+      const text = raw.trim();
+      const m = /^\$\{([\s\S]*)\}$/.exec(text);
+      if (!m) return { k: 'const', v: raw };
+      const length = [...text].length;
+      if (length > MAX_EXPRESSION_LENGTH) {
+        this.fail(step, `an expression is ${length} characters long, over the documented limit of ${MAX_EXPRESSION_LENGTH}: ${[...text].slice(0, 40).join('')}…`);
+      }
+      return { k: 'expr', e: this.expr(step, m[1] as string) };
     }
     if (Array.isArray(raw)) {
       const items = raw.map((x) => this.template(step, x));
