@@ -645,12 +645,21 @@ class Compiler {
     for (const k of Object.keys(raw)) {
       if (!['predicate', 'max_retries', 'backoff'].includes(k)) this.fail(step, `unsupported retry key "${k}"`);
     }
+    // Documented: "A retry policy is composed of a predicate that defines which error codes should
+    // be retried" and configuration values; only "if you use a default retry policy, you don't
+    // need to specify a predicate". A custom policy (a map) without one is therefore incomplete.
+    if (!('predicate' in raw) || raw.predicate === null) {
+      this.fail(
+        step,
+        `a custom retry policy needs "predicate": a subworkflow or one of ${RETRY_PREDICATES.map((p) => `\${${p}}`).join(', ')}; for the default policy write "retry: \${http.default_retry}"`,
+      );
+    }
     const predName = typeof raw.predicate === 'string' ? /^\$\{\s*([\w.]+)\s*\}$/.exec(raw.predicate)?.[1] : undefined;
     let predicate: RetrySpec['predicate'];
     if (predName && RETRY_PREDICATES.includes(predName)) predicate = { builtin: predName };
     else if (predName && this.routines.has(predName) && predName !== 'main') predicate = { sub: predName };
     else this.fail(step, `retry predicate ${JSON.stringify(raw.predicate)} is not a known predicate or subworkflow`);
-    if (raw.max_retries === undefined) this.fail(step, 'a custom retry policy needs "max_retries"');
+    if (raw.max_retries === undefined || raw.max_retries === null) this.fail(step, 'a custom retry policy needs "max_retries"');
     let backoff = raw.backoff;
     if (backoff === undefined || (typeof backoff === 'string' && /^\$\{\s*retry\.default_backoff\s*\}$/.test(backoff))) {
       backoff = { initial_delay: 1, max_delay: 60, multiplier: 1.25 };

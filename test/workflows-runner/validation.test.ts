@@ -90,6 +90,11 @@ const rejected: { name: string; source: string; message: RegExp }[] = [
     message: /step "t".*retry predicate/,
   },
   {
+    name: 'a custom retry policy without a predicate',
+    source: '- t:\n    try:\n      call: sys.sleep\n      args:\n        seconds: 1\n    retry:\n      max_retries: 3\n      backoff:\n        initial_delay: 1\n        max_delay: 10\n        multiplier: 2\n',
+    message: /^(?!.*undefined).*step "t".*a custom retry policy needs "predicate".*\$\{http\.default_retry_predicate\}/,
+  },
+  {
     name: 'an unsupported parallel exception policy',
     source:
       '- p:\n    parallel:\n      exception_policy: stopAll\n      branches:\n        - a:\n            steps:\n              - x:\n                  return: 1\n        - b:\n            steps:\n              - y:\n                  return: 1\n',
