@@ -552,11 +552,16 @@ export class Execution implements StepRuntime {
       if (coll instanceof Map) return [...coll.keys()];
       return raise('TypeError', `"for.in" must be a list or a map, got ${typeOf(coll)}`);
     }
-    const [a, b] = spec.range as [Template, Template];
-    const lo = await this.value(a, scope);
-    const hi = await this.value(b, scope);
-    if (!isNumber(lo) || !isNumber(hi)) return raise('TypeError', '"for.range" bounds must be numbers');
-    // The range is inclusive at both ends, as documented; doubles step by 1 from the start.
+    // Deploy checked what the source shows; what an expression yields is checked here. A value
+    // of the wrong type is a TypeError, a list of the wrong length a ValueError, as the
+    // documentation defines the two.
+    const range = await this.value(spec.range as Template, scope);
+    if (!Array.isArray(range)) return raise('TypeError', `"for.range" must be a list of two numbers, got ${typeOf(range)}`);
+    if (range.length !== 2) return raise('ValueError', `"for.range" must be a list of two numbers, got ${range.length} item${range.length === 1 ? '' : 's'}`);
+    const [lo, hi] = range as [Value, Value];
+    if (!isNumber(lo) || !isNumber(hi)) return raise('TypeError', `"for.range" bounds must be numbers, got ${typeOf(lo)} and ${typeOf(hi)}`);
+    // The range is inclusive at both ends, as documented; doubles step by 1 from the start, and
+    // a start beyond the end gives no iteration.
     const out: Value[] = [];
     const asDouble = lo instanceof Dbl || hi instanceof Dbl;
     for (let x = num(lo); x <= num(hi); x++) out.push(asDouble ? new Dbl(x) : x);

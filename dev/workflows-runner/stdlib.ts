@@ -218,6 +218,9 @@ export const SYNC_FUNCTIONS: Record<string, SyncFunction> = {
     if (v instanceof Map) return v.size;
     return raise('TypeError', `len: unsupported type ${typeOf(v ?? null)}`);
   }),
+  // The documented type function: the type's name, one of "null", "boolean", "integer", "double",
+  // "string", "bytes", "list", "map". `type` is the runner's older spelling of the same function.
+  get_type: sync(['value'], 1, ([v]) => typeOf(v as Value)),
   type: sync(['value'], 1, ([v]) => typeOf(v as Value)),
   int: sync(['value'], 1, ([v]) => {
     if (typeof v === 'number') return v;

@@ -11,7 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { DeployError } from './errors.js';
 import { type Expr, ExpressionSyntaxError, markAsync, parseExpression, walk } from './expressions.js';
 import { type StdFunction, lookupFunction } from './stdlib.js';
-import { type Value, fromJs } from './values.js';
+import { type Value, fromJs, isNumber, toJs } from './values.js';
 
 /** A value from the source with its `${...}` expressions compiled. */
 export type Template =
@@ -60,7 +60,8 @@ export interface ForSpec {
   value?: string;
   index?: string;
   in?: Template;
-  range?: [Template, Template];
+  /** A list of two numbers (`[1, 9]`) or an expression that evaluates to one (`${[0, n - 1]}`). */
+  range?: Template;
   steps: Block;
 }
 
@@ -97,6 +98,12 @@ const ALLOWED_WITH: Record<string, string[]> = {
 };
 const RETRY_PREDICATES = ['http.default_retry_predicate', 'http.default_retry_predicate_non_idempotent', 'retry.always', 'retry.never'];
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * The documented limit on an expression's length, in characters (quotas#resource_limits). The
+ * runner counts the whole `${...}` as written, delimiters included, so that nothing it accepts
+ * can be over the limit however the service counts.
+ */
+export const MAX_EXPRESSION_LENGTH = 400;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -390,8 +397,14 @@ class Compiler {
   /** Compiles a value from the source: strings of the form `${...}` become expressions. */
   template(step: string, raw: unknown): Template {
     if (typeof raw === 'string') {
-      const m = /^\$\{([\s\S]*)\}$/.exec(raw.trim());
-      return m ? { k: 'expr', e: this.expr(step, m[1] as string) } : { k: 'const', v: raw };
+      const text = raw.trim();
+      const m = /^\$\{([\s\S]*)\}$/.exec(text);
+      if (!m) return { k: 'const', v: raw };
+      const length = [...text].length;
+      if (length > MAX_EXPRESSION_LENGTH) {
+        this.fail(step, `an expression is ${length} characters long, over the documented limit of ${MAX_EXPRESSION_LENGTH}: ${[...text].slice(0, 40).join('')}…`);
+      }
+      return { k: 'expr', e: this.expr(step, m[1] as string) };
     }
     if (Array.isArray(raw)) {
       const items = raw.map((x) => this.template(step, x));
@@ -530,11 +543,35 @@ class Compiler {
       ),
     };
     if ('in' in raw) spec.in = this.template(step, raw.in);
-    else {
-      if (!Array.isArray(raw.range) || raw.range.length !== 2) this.fail(step, '"range" must be a list of two numbers');
-      spec.range = [this.template(step, raw.range[0]), this.template(step, raw.range[1])];
-    }
+    else spec.range = this.range(step, raw.range);
     return spec;
+  }
+
+  /**
+   * `for.range`, documented as "a list of two expressions, specifying the beginning and end of the
+   * range, both inclusive", which "must evaluate into incrementable values; that is, integer or
+   * double": a literal list (`[1, 9]`) or one expression evaluating to such a list
+   * (`${[0, len(xs) - 1]}`). What is visible here is checked now: the list's length and its
+   * literal items. What only a run can tell (the value of `${bounds}`, of `len(xs) - 1`) is
+   * checked when the loop starts.
+   */
+  range(step: string, raw: unknown): Template {
+    const bad = (why: string): never =>
+      this.fail(step, `"for.range" must be a list of two numbers, or an expression such as \${[0, len(xs) - 1]} that evaluates to one: ${why}`);
+    const isExpr = (x: unknown): boolean => typeof x === 'string' && /^\$\{[\s\S]*\}$/.test(x.trim());
+    if (Array.isArray(raw)) {
+      if (raw.length !== 2) bad(`the list has ${raw.length} item${raw.length === 1 ? '' : 's'}`);
+      for (const x of raw) if (typeof x !== 'number' && !isExpr(x)) bad(`${JSON.stringify(x)} is not a number`);
+      return this.template(step, raw);
+    }
+    if (!isExpr(raw)) bad(`got ${JSON.stringify(raw ?? null)}`);
+    const t = this.template(step, raw);
+    const e = t.k === 'expr' ? t.e : undefined;
+    if (e?.k === 'list') {
+      if (e.items.length !== 2) bad(`the list has ${e.items.length} item${e.items.length === 1 ? '' : 's'}`);
+      for (const x of e.items) if (x.k === 'lit' && !isNumber(x.v)) bad(`${JSON.stringify(toJs(x.v))} is not a number`);
+    } else if (e?.k === 'lit' || e?.k === 'map') bad('the expression is not a list');
+    return t;
   }
 
   forLoop(step: string, raw: unknown, frames: Frame[]): ForSpec {
@@ -608,12 +645,21 @@ class Compiler {
     for (const k of Object.keys(raw)) {
       if (!['predicate', 'max_retries', 'backoff'].includes(k)) this.fail(step, `unsupported retry key "${k}"`);
     }
+    // Documented: "A retry policy is composed of a predicate that defines which error codes should
+    // be retried" and configuration values; only "if you use a default retry policy, you don't
+    // need to specify a predicate". A custom policy (a map) without one is therefore incomplete.
+    if (!('predicate' in raw) || raw.predicate === null) {
+      this.fail(
+        step,
+        `a custom retry policy needs "predicate": a subworkflow or one of ${RETRY_PREDICATES.map((p) => `\${${p}}`).join(', ')}; for the default policy write "retry: \${http.default_retry}"`,
+      );
+    }
     const predName = typeof raw.predicate === 'string' ? /^\$\{\s*([\w.]+)\s*\}$/.exec(raw.predicate)?.[1] : undefined;
     let predicate: RetrySpec['predicate'];
     if (predName && RETRY_PREDICATES.includes(predName)) predicate = { builtin: predName };
     else if (predName && this.routines.has(predName) && predName !== 'main') predicate = { sub: predName };
     else this.fail(step, `retry predicate ${JSON.stringify(raw.predicate)} is not a known predicate or subworkflow`);
-    if (raw.max_retries === undefined) this.fail(step, 'a custom retry policy needs "max_retries"');
+    if (raw.max_retries === undefined || raw.max_retries === null) this.fail(step, 'a custom retry policy needs "max_retries"');
     let backoff = raw.backoff;
     if (backoff === undefined || (typeof backoff === 'string' && /^\$\{\s*retry\.default_backoff\s*\}$/.test(backoff))) {
       backoff = { initial_delay: 1, max_delay: 60, multiplier: 1.25 };

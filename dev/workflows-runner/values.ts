@@ -18,7 +18,7 @@ export type WfMap = Map<string, Value>;
 /** Any value a workflow variable can hold. */
 export type Value = null | boolean | number | Dbl | string | Uint8Array | Value[] | WfMap;
 
-/** Names returned by `type()`, as documented. */
+/** Names returned by `get_type()`, as documented. */
 export type TypeName = 'null' | 'boolean' | 'integer' | 'double' | 'string' | 'bytes' | 'list' | 'map';
 
 /** The documented type name of a value. */

@@ -10,6 +10,9 @@ import { startWorkflowsRunner, type WorkflowsRunner } from '../../dev/workflows-
 import { createLocalWorkflowsClient } from '../../dev/workflows-runner/client.js';
 import { JumpingClock, PARENT, deploy } from './helpers.js';
 
+/** An expression of exactly `length` characters as written, `${"aaa…"}`, delimiters included. */
+const expressionOf = (length: number): string => `\${"${'a'.repeat(length - 5)}"}`;
+
 const rejected: { name: string; source: string; message: RegExp }[] = [
   {
     name: 'a jump to an unknown step',
@@ -87,10 +90,30 @@ const rejected: { name: string; source: string; message: RegExp }[] = [
     message: /step "t".*retry predicate/,
   },
   {
+    name: 'a custom retry policy without a predicate',
+    source: '- t:\n    try:\n      call: sys.sleep\n      args:\n        seconds: 1\n    retry:\n      max_retries: 3\n      backoff:\n        initial_delay: 1\n        max_delay: 10\n        multiplier: 2\n',
+    message: /^(?!.*undefined).*step "t".*a custom retry policy needs "predicate".*\$\{http\.default_retry_predicate\}/,
+  },
+  {
     name: 'an unsupported parallel exception policy',
     source:
       '- p:\n    parallel:\n      exception_policy: stopAll\n      branches:\n        - a:\n            steps:\n              - x:\n                  return: 1\n        - b:\n            steps:\n              - y:\n                  return: 1\n',
     message: /step "p".*continueAll/,
+  },
+  {
+    name: 'an expression over the documented limit of 400 characters',
+    source: `- long:\n    return: ${expressionOf(401)}\n`,
+    message: /step "long".*an expression is 401 characters long, over the documented limit of 400/,
+  },
+  {
+    name: 'an over-long expression deep in call arguments',
+    source: `- log_it:\n    call: sys.log\n    args:\n      data:\n        nested:\n          - 1\n          - ${expressionOf(450)}\n`,
+    message: /step "log_it".*450 characters long/,
+  },
+  {
+    name: 'an over-long switch condition written over several lines',
+    source: `- pick:\n    switch:\n      - condition: \${1 ==\n          ${'1 + '.repeat(100)}0}\n        next: end\n`,
+    message: /step "pick".*characters long, over the documented limit of 400/,
   },
   {
     name: 'a source without main',
@@ -114,6 +137,12 @@ describe('deploy-time validation', () => {
       expect(error.status).toBe('INVALID_ARGUMENT');
       expect(error.message).toMatch(c.message);
     });
+  });
+
+  it('accepts an expression of exactly 400 characters', async () => {
+    expect(expressionOf(400)).toHaveLength(400);
+    const out = await deploy(runner.url, 'long-400', `- r:\n    return: ${expressionOf(400)}\n`);
+    expect(out.status, JSON.stringify(out.body)).toBe(200);
   });
 
   it('accepts a workflow using every step kind', async () => {
