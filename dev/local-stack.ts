@@ -7,11 +7,11 @@ import type { FirestoreCaseStore } from '../functions/src/adapters/firestore-cas
 import type { FirestoreRegistry } from '../functions/src/adapters/firestore-registry.js';
 import { JsonLogger } from '../functions/src/adapters/json-logger.js';
 import { loadConfig, type Config } from '../functions/src/config.js';
-import { FUNCTION_TRIGGERS, registerFunctions, type FunctionName } from '../functions/src/register-functions.js';
+import { registerFunctions, type FunctionName } from '../functions/src/register-functions.js';
 import { sweepFollowups } from '../functions/src/handlers/followups.js';
 import { startEmulator, type RunningEmulator } from './emulators.js';
 import { FollowupTicker } from './followup-ticker.js';
-import { ensurePubSubTopology, type PushTarget } from './pubsub-topology.js';
+import { ensurePubSubTopology, pushTargets } from './pubsub-topology.js';
 import { createRouter, readJson, sendJson, type DevRoute } from './router.js';
 import { seedDemoData } from './seed.js';
 import { createStackDeps } from './stack-deps.js';
@@ -118,10 +118,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const store = stack.deps.store;
     registerFunctions(stack.deps);
 
-    const pushTargets: PushTarget[] = Object.entries(FUNCTION_TRIGGERS).flatMap(([functionName, trigger]) =>
-      'topic' in trigger ? [{ functionName, topic: trigger.topic as PushTarget['topic'] }] : [],
-    );
-    await ensurePubSubTopology(pubsubClient, projectId, url, pushTargets);
+    // Every Pub/Sub function's push subscription, as in production (functions/src/function-triggers.ts).
+    await ensurePubSubTopology(pubsubClient, projectId, url, pushTargets());
     await deployWorkflows(workflowsRunner.url, projectId, config.workflows.location);
     const seeded = await seedDemoData(db, url);
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
-  PUSH_DELIVERY, TOPICS, functionEntries, httpRoutes, pathTemplateMatcher, pathTemplateRegex, pubsubFunctions,
+  FUNCTION_TRIGGERS, PUSH_DELIVERY, TOPICS, functionEntries, httpRoutes, pathTemplateMatcher, pathTemplateRegex, pubsubFunctions,
 } from '../../functions/src/function-triggers.js';
 import { TOPICS as BUS_TOPICS } from '../../functions/src/ports/event-bus.js';
+import { pushTargets } from '../../dev/pubsub-topology.js';
 
 /** A concrete path of a template: each `{parameter}` replaced by a sample segment. */
 const samplePath = (template: string) => template.replace(/\{\w+\}/g, 'sample-1');
@@ -49,6 +50,12 @@ describe('the function table', () => {
 
   it('is where the event bus takes its topics from', () => {
     expect(BUS_TOPICS).toBe(TOPICS);
+  });
+
+  it('is what the local stack creates its push subscriptions from, with the production settings', () => {
+    expect(pushTargets()).toEqual(pubsubFunctions().map(([functionName, spec]) => ({ functionName, topic: spec.topic, subscription: spec.subscription })));
+    expect(pushTargets(['classify', 'intake']).map((t) => t.functionName)).toEqual(['classify']);
+    expect(pushTargets().map((t) => t.subscription.name)).toContain(FUNCTION_TRIGGERS.classify.subscription.name);
   });
 });
 
