@@ -10,6 +10,7 @@ import { SystemClock } from '../functions/src/adapters/clock.js';
 import { MemoryLogger } from '../dev/memory-logger.js';
 import { loadConfig } from '../functions/src/config.js';
 import type { BusMessage, EventBus, Topic } from '../functions/src/ports/event-bus.js';
+import { httpRoutes } from '../functions/src/function-triggers.js';
 import { registerFunctions } from '../functions/src/register-functions.js';
 import { createRouter } from '../dev/router.js';
 import { deletePushSubscriptions, ensurePubSubTopology, pushPath, pushTargets } from '../dev/pubsub-topology.js';
@@ -70,7 +71,7 @@ export async function benchPipeline(projectId: string, cases = 200, concurrency 
     arrivals.get(i)?.(performance.now());
   });
 
-  const router = createRouter({ httpRoutes: [{ pattern: /^\/cases$/, functionName: 'intake' }], devRoutes: [] });
+  const router = createRouter({ httpRoutes: httpRoutes(['intake']), devRoutes: [] });
   await new Promise<void>((resolve) => router.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(router.address() as AddressInfo).port}`;
   // The triage steps only: this measures intake → triaged.

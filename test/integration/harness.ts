@@ -11,6 +11,7 @@ import { PubSubEventBus } from '../../functions/src/adapters/pubsub-event-bus.js
 import { loadConfig } from '../../functions/src/config.js';
 import type { Org } from '../../functions/src/domain/case-model.js';
 import type { EventBus, Topic } from '../../functions/src/ports/event-bus.js';
+import { httpRoutes } from '../../functions/src/function-triggers.js';
 import { createRouter } from '../../dev/router.js';
 import { deletePushSubscriptions, ensurePubSubTopology, pushTargets } from '../../dev/pubsub-topology.js';
 import { registerFunctions, type FunctionName } from '../../functions/src/register-functions.js';
@@ -106,15 +107,16 @@ export async function seedRegistry(db: Firestore): Promise<void> {
 
 /**
  * Every function behind one router on a free port, with the Pub/Sub emulator pushing each topic to
- * its function, as in the local stack, with the push subscriptions (names and delivery settings) of
- * the function table; only the named Pub/Sub functions get theirs. `close()` deletes the push
- * subscriptions so that no later test file gets pushes aimed at a router that is gone.
+ * its function, as in the local stack: the routes and the push subscriptions (names and delivery
+ * settings) of the function table. Only the named Pub/Sub functions get their subscription.
+ * `close()` deletes the push subscriptions so that no later test file gets pushes aimed at a router
+ * that is gone.
  */
 export async function startPipeline(
   h: Harness,
   functions: FunctionName[] = ['classify', 'prioritize', 'route'],
 ): Promise<{ url: string; close(): Promise<void> }> {
-  const router = createRouter({ httpRoutes: [{ pattern: /^\/(cases\/?)?$/, functionName: 'intake' }], devRoutes: [] });
+  const router = createRouter({ httpRoutes: httpRoutes(), devRoutes: [] });
   await new Promise<void>((resolve) => router.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(router.address() as AddressInfo).port}`;
   const targets = pushTargets(functions);
