@@ -1,12 +1,20 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   FUNCTION_TRIGGERS, PUSH_DELIVERY, TOPICS, functionEntries, httpRoutes, pathTemplateMatcher, pathTemplateRegex, pubsubFunctions,
 } from '../../functions/src/function-triggers.js';
 import { TOPICS as BUS_TOPICS } from '../../functions/src/ports/event-bus.js';
+import { FUNCTION_TABLE_JSON, renderFunctionTableJson } from '../../dev/function-table-json.js';
 import { pushTargets } from '../../dev/pubsub-topology.js';
 
 /** A concrete path of a template: each `{parameter}` replaced by a sample segment. */
 const samplePath = (template: string) => template.replace(/\{\w+\}/g, 'sample-1');
+
+describe('terraform/function-table.json', () => {
+  it('is the rendering of the table as it is now (run `npm run generate` after changing functions/src/function-triggers.ts)', () => {
+    expect(readFileSync(FUNCTION_TABLE_JSON, 'utf8')).toBe(renderFunctionTableJson());
+  });
+});
 
 describe('the function table', () => {
   it.each(functionEntries())('%s is deployed under the kebab-case of its entry point', (entryPoint, spec) => {
