@@ -3,8 +3,8 @@ provider "google" {
   region  = var.region
 }
 
-# Declared so that a beta-only field can be adopted resource by resource without a provider change;
-# every resource in this module is GA today and uses the default provider.
+# For the resources that are beta-only: Firebase and Firebase Hosting (hosting.tf). Everything else uses
+# the default provider.
 provider "google-beta" {
   project = var.project_id
   region  = var.region
@@ -26,12 +26,16 @@ locals {
   # Framework). `name` is the deployed name: Cloud Run service names are lower-case, so entry points in
   # camelCase are deployed in kebab-case. A `pubsub` function has a `topic` and is fed by the push
   # `subscription` of pubsub.tf (name and delivery settings from the table); an `http` function has
-  # `routes`. `public` functions get an allUsers invoker and accept traffic from the internet; the
-  # others accept only internal traffic, from an authenticated caller.
+  # `routes`. `public` functions get an allUsers invoker, accept traffic from the internet and are
+  # served by Firebase Hosting (hosting.tf); the others accept only internal traffic, from an
+  # authenticated caller.
   functions = local.table.functions
 
   pubsub_functions = { for entry_point, f in local.functions : entry_point => f if f.kind == "pubsub" }
   public_functions = { for entry_point, f in local.functions : entry_point => f if f.public }
+
+  # One Hosting rewrite per public path (a rewrite takes every method; the function answers the others).
+  public_routes = distinct(flatten([for entry_point, f in local.public_functions : [for route in f.routes : { entry_point = entry_point, regex = route.regex }]]))
 
   workflow_name = "partner-escalation"
 
@@ -48,6 +52,8 @@ locals {
     "cloudbuild.googleapis.com",
     "cloudfunctions.googleapis.com",
     "cloudscheduler.googleapis.com",
+    "firebase.googleapis.com",
+    "firebasehosting.googleapis.com",
     "firebaserules.googleapis.com",
     "firestore.googleapis.com",
     "iam.googleapis.com",

@@ -2,7 +2,7 @@ import { parse } from '@cdktf/hcl2json';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { FUNCTION_TRIGGERS, TOPICS, pubsubFunctions } from '../../functions/src/function-triggers.js';
+import { FUNCTION_TRIGGERS, TOPICS, httpRoutes, pubsubFunctions } from '../../functions/src/function-triggers.js';
 
 /**
  * The shape of terraform/ against DESIGN.md, read statically: every *.tf is parsed with hcl2json, and
@@ -73,7 +73,8 @@ function at(value: unknown, path: string, what: string): unknown {
 const localValues = new Map<string, unknown>();
 /**
  * The value of a local: literals as they are, `jsondecode(file("${path.module}/F"))` read from
- * terraform/F, `local.a.b` looked up; the for expressions that forEachInstances evaluates stay strings.
+ * terraform/F, `local.a.b` looked up, the flattened list of routes computed; the for expressions that
+ * forEachInstances evaluates stay strings.
  */
 function localValue(name: string): unknown {
   if (!(name in rawLocals)) throw new Error(`no local.${name}`);
@@ -88,6 +89,23 @@ function evaluateLocal(name: string, raw: unknown): unknown {
     return JSON.parse(readFileSync(TERRAFORM_DIR + match[1]!, 'utf8')) as unknown;
   }
   if ((match = raw.match(/^\$\{local\.(\w+)\.([\w.]+)\}$/))) return at(localValue(match[1]!), match[2]!, `local.${name}`);
+  // distinct(flatten([for k, v in local.S : [for r in v.F : { a = k, b = r.x, … }]])): one object per item of each instance's list.
+  if ((match = raw.match(/^\$\{distinct\(flatten\(\[for (\w+), (\w+) in local\.(\w+) : \[for (\w+) in \2\.(\w+) : \{ ([^{}]*) \}\]\]\)\)\}$/))) {
+    const [, keyName, valueName, source, itemName, listField, attributes] = match;
+    const items = [...forEachInstances(localValue(source!))].flatMap(([key, value]) =>
+      (at(value, listField!, `local.${name}`) as unknown[]).map((item) =>
+        Object.fromEntries(
+          attributes!.split(',').map((attribute) => {
+            const [field, expression] = attribute.split('=').map((part) => part.trim());
+            if (expression === keyName) return [field, key];
+            if (expression?.startsWith(`${itemName}.`)) return [field, at(item, expression.slice(itemName!.length + 1), `local.${name}`)];
+            throw new Error(`local.${name}: the test does not understand ${attribute} (for ${keyName}, ${valueName})`);
+          }),
+        ),
+      ),
+    );
+    return items.filter((item, i) => items.findIndex((other) => JSON.stringify(other) === JSON.stringify(item)) === i);
+  }
   return raw;
 }
 const terraformBlocks = parsed.flatMap(({ json }) => (json.terraform ?? []) as Body[]);
@@ -143,13 +161,16 @@ const isRef = (value: unknown): value is InstanceRef => isObject(value) && typeo
 
 /**
  * Substitutes each.key, each.value.* (nested too: each.value.subscription.name) and plain string
- * locals in every string of a body. A string that is one `${each.value.*}` becomes the value itself
- * (a number stays a number).
+ * locals in every string of a body, and expands its dynamic blocks. `iterator` is `each`, or the
+ * block's name inside a dynamic block's content. A string that is one `${each.value.*}` becomes the
+ * value itself (a number stays a number).
  */
-function render(value: unknown, key: string, eachValue: unknown): unknown {
-  const iterator = 'each';
-  if (Array.isArray(value)) return value.map((item) => render(item, key, eachValue));
-  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, render(v, key, eachValue)]));
+function render(value: unknown, key: string, eachValue: unknown, iterator = 'each'): unknown {
+  if (Array.isArray(value)) return value.map((item) => render(item, key, eachValue, iterator));
+  if (isObject(value)) {
+    const rendered = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'dynamic' ? v : render(v, key, eachValue, iterator)]));
+    return isObject(rendered.dynamic) ? expandDynamic(rendered, key, eachValue, iterator) : rendered;
+  }
   if (typeof value !== 'string') return value;
   const field = (path: string): unknown => {
     if (!isObject(eachValue)) throw new Error(`${iterator}.value.${path} is not defined for ${key}`);
@@ -168,6 +189,22 @@ function render(value: unknown, key: string, eachValue: unknown): unknown {
     .replace(/^\$\{(true|false) \? ("[^"]*") : ("[^"]*")\}$/, (_, condition: string, then: string, otherwise: string) =>
       JSON.parse(condition === 'true' ? then : otherwise) as string);
   return text;
+}
+
+/** `dynamic "name" { for_each, content }` → one `name` block per item, as Terraform generates them. */
+function expandDynamic(body: Body, key: string, eachValue: unknown, iterator: string): Body {
+  const { dynamic, ...rest } = body;
+  const out: Body = rest;
+  for (const [name, specs] of Object.entries(dynamic as Record<string, Body[]>)) {
+    for (const spec of specs) {
+      const forEach = render(spec.for_each, key, eachValue, iterator);
+      const items = typeof forEach === 'string' && /^\$\{local\.\w+\}$/.test(forEach) ? localValue(forEach.slice(8, -1)) : forEach;
+      const instances = Array.isArray(items) ? new Map(items.map((item, i) => [String(i), item])) : forEachInstances(items);
+      const [content] = spec.content as Body[];
+      out[name] = [...((out[name] as Body[] | undefined) ?? []), ...[...instances].map(([k, v]) => render(content, k, v, name) as Body)];
+    }
+  }
+  return out;
 }
 
 /** The instances of a resource: one for a plain resource, one per key for a for_each resource. */
@@ -228,7 +265,7 @@ describe('terraform/ files', () => {
   it('has the files of STYLE.md, one per concern', () => {
     expect(files).toEqual(expect.arrayContaining([
       'versions.tf', 'main.tf', 'variables.tf', 'outputs.tf',
-      'pubsub.tf', 'functions.tf', 'workflows.tf', 'firestore.tf', 'scheduler.tf', 'secrets.tf', 'iam.tf',
+      'pubsub.tf', 'functions.tf', 'workflows.tf', 'firestore.tf', 'scheduler.tf', 'secrets.tf', 'iam.tf', 'hosting.tf',
     ]));
   });
 
@@ -361,6 +398,43 @@ describe('functions', () => {
     const member = serviceAccountMember(String([...emails][0]));
     const roles = allOfType('google_project_iam_member').filter(({ body }) => body.member === member).map(({ body }) => body.role);
     expect(roles.sort()).toEqual(['roles/datastore.user', 'roles/pubsub.publisher', 'roles/workflows.invoker']);
+  });
+});
+
+describe('Firebase Hosting', () => {
+  // One rewrite per distinct public path; a rewrite takes every method, so routes differing only in method share it.
+  const publicRewrites = [...new Map(httpRoutes().filter((route) => route.public).map((route) => [route.regex, route.functionName])).entries()];
+
+  it('serves the public routes of the table, and nothing else, each with a rewrite to its function', () => {
+    const { body } = findOne('google_firebase_hosting_version', () => true, 'one Hosting version');
+    const rewrites = block(body, 'config').rewrites as Body[];
+    expect(rewrites.map((rewrite) => [rewrite.regex, block(rewrite, 'run')])).toEqual(
+      publicRewrites.map(([regex, entryPoint]) => [regex, { service_id: `\${${functionFor(entryPoint).address}.name}`, region: '${var.region}' }]),
+    );
+    for (const rewrite of rewrites) expect(rewrite.glob ?? rewrite.path ?? rewrite.function, 'a regex rewrite to Cloud Run only').toBeUndefined();
+  });
+
+  it('routes no path to an internal function', () => {
+    const internal = new Set(INTERNAL_FUNCTIONS);
+    const { body } = findOne('google_firebase_hosting_version', () => true, 'one Hosting version');
+    const services = (block(body, 'config').rewrites as Body[]).map((rewrite) => String(block(rewrite, 'run').service_id));
+    for (const entryPoint of internal) expect(services).not.toContain(`\${${functionFor(entryPoint).address}.name}`);
+  });
+
+  it('releases that version on the site, all with the google-beta provider', () => {
+    const site = findOne('google_firebase_hosting_site', () => true, 'one Hosting site');
+    const version = findOne('google_firebase_hosting_version', () => true, 'one Hosting version');
+    const release = findOne('google_firebase_hosting_release', () => true, 'one Hosting release');
+    expect(version.body.site_id).toBe(`\${${site.address}.site_id}`);
+    expect(release.body.site_id).toBe(`\${${site.address}.site_id}`);
+    expect(release.body.version_name).toBe(`\${${version.address}.name}`);
+    for (const type of ['google_firebase_project', 'google_firebase_hosting_site', 'google_firebase_hosting_version', 'google_firebase_hosting_release']) {
+      for (const { address, body } of allOfType(type)) expect(body.provider, address).toBe('${google-beta}');
+    }
+  });
+
+  it('outputs the site URL', () => {
+    expect(String(outputs.get('hosting_url')?.value)).toBe(`\${${findOne('google_firebase_hosting_site', () => true, 'one Hosting site').address}.default_url}`);
   });
 });
 
