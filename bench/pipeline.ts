@@ -10,9 +10,10 @@ import { SystemClock } from '../functions/src/adapters/clock.js';
 import { MemoryLogger } from '../dev/memory-logger.js';
 import { loadConfig } from '../functions/src/config.js';
 import type { BusMessage, EventBus, Topic } from '../functions/src/ports/event-bus.js';
-import { FUNCTION_TRIGGERS, registerFunctions } from '../functions/src/register-functions.js';
+import { httpRoutes } from '../functions/src/function-triggers.js';
+import { registerFunctions } from '../functions/src/register-functions.js';
 import { createRouter } from '../dev/router.js';
-import { ensurePubSubTopology, pushPath, type PushTarget } from '../dev/pubsub-topology.js';
+import { deletePushSubscriptions, ensurePubSubTopology, pushPath, pushTargets } from '../dev/pubsub-topology.js';
 import { seedDemoData } from '../dev/seed.js';
 import { createStackDeps } from '../dev/stack-deps.js';
 import { fmt } from './bench-stack.js';
@@ -70,13 +71,11 @@ export async function benchPipeline(projectId: string, cases = 200, concurrency 
     arrivals.get(i)?.(performance.now());
   });
 
-  const router = createRouter({ httpRoutes: [{ pattern: /^\/cases$/, functionName: 'intake' }], devRoutes: [] });
+  const router = createRouter({ httpRoutes: httpRoutes(['intake']), devRoutes: [] });
   await new Promise<void>((resolve) => router.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(router.address() as AddressInfo).port}`;
   // The triage steps only: this measures intake → triaged.
-  const targets: PushTarget[] = Object.entries(FUNCTION_TRIGGERS).flatMap(([functionName, t]) =>
-    'topic' in t && ['classify', 'prioritize', 'route'].includes(functionName) ? [{ functionName, topic: t.topic as Topic }] : [],
-  );
+  const targets = pushTargets(['classify', 'prioritize', 'route']);
   await ensurePubSubTopology(pubsub, projectId, url, targets);
   await seedDemoData(db, url);
   await db.collection('orgs').doc('org-bench').set({ name: 'Bench Org', supportPlan: 'premium' });
@@ -136,7 +135,7 @@ export async function benchPipeline(projectId: string, cases = 200, concurrency 
   const stepMs = (step: string) => percentile(stepLog.entries.filter((e) => e.step === step && typeof e.durationMs === 'number').map((e) => e.durationMs as number), 50);
   process.stdout.write(`  each step's handler at p50 (Firestore transaction + publishes): classify ${fmt(stepMs('classify'), 1)} ms, prioritize ${fmt(stepMs('prioritize'), 1)} ms, route ${fmt(stepMs('route'), 1)} ms\n`);
 
-  await Promise.all(targets.map((t) => pubsub.subscription(`${t.functionName}-push`).delete()));
+  await deletePushSubscriptions(pubsub, targets);
   await pubsub.subscription('bench-hop-push').delete();
   await new Promise<void>((resolve) => {
     router.close(() => resolve());

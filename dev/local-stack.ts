@@ -7,25 +7,18 @@ import type { FirestoreCaseStore } from '../functions/src/adapters/firestore-cas
 import type { FirestoreRegistry } from '../functions/src/adapters/firestore-registry.js';
 import { JsonLogger } from '../functions/src/adapters/json-logger.js';
 import { loadConfig, type Config } from '../functions/src/config.js';
-import { FUNCTION_TRIGGERS, registerFunctions, type FunctionName } from '../functions/src/register-functions.js';
+import { httpRoutes } from '../functions/src/function-triggers.js';
+import { registerFunctions } from '../functions/src/register-functions.js';
 import { sweepFollowups } from '../functions/src/handlers/followups.js';
 import { startEmulator, type RunningEmulator } from './emulators.js';
 import { FollowupTicker } from './followup-ticker.js';
-import { ensurePubSubTopology, type PushTarget } from './pubsub-topology.js';
+import { ensurePubSubTopology, pushTargets } from './pubsub-topology.js';
 import { createRouter, readJson, sendJson, type DevRoute } from './router.js';
 import { seedDemoData } from './seed.js';
 import { createStackDeps } from './stack-deps.js';
 import { PartnerSimulator, type PartnerBehaviour } from './partner-simulator.js';
 import { startWorkflowsRunner, type WorkflowsRunner } from './workflows-runner/api-server.js';
 import { createLocalWorkflowsClient } from './workflows-runner/client.js';
-
-/** Public paths of the HTTP functions (in production a load balancer maps the same paths). */
-const HTTP_ROUTES: { pattern: RegExp; functionName: FunctionName }[] = [
-  { pattern: /^\/(cases\/?|cases\/new)?$/, functionName: 'intake' },
-  { pattern: /^\/partners\/[^/]+\/callbacks\/?$/, functionName: 'partnerCallback' },
-  // Internal in production (its own URL, OIDC from the workflow); on the one base URL locally.
-  { pattern: /^\/escalations\//, functionName: 'escalationSteps' },
-];
 
 export interface LocalStackOptions {
   env?: Record<string, string | undefined>;
@@ -118,10 +111,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const store = stack.deps.store;
     registerFunctions(stack.deps);
 
-    const pushTargets: PushTarget[] = Object.entries(FUNCTION_TRIGGERS).flatMap(([functionName, trigger]) =>
-      'topic' in trigger ? [{ functionName, topic: trigger.topic as PushTarget['topic'] }] : [],
-    );
-    await ensurePubSubTopology(pubsubClient, projectId, url, pushTargets);
+    // Every Pub/Sub function's push subscription, as in production (functions/src/function-triggers.ts).
+    await ensurePubSubTopology(pubsubClient, projectId, url, pushTargets());
     await deployWorkflows(workflowsRunner.url, projectId, config.workflows.location);
     const seeded = await seedDemoData(db, url);
 
@@ -144,7 +135,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       log: stack.deps.log,
     });
     const advanceClock = (ms: number) => followups.advance(ms);
-    router.handle(createRouter({ httpRoutes: HTTP_ROUTES, devRoutes: [clockRoute(clock, advanceClock), caseViewRoute(store), partners.route()] }));
+    // Every route of the function table on the one base URL, the internal ones too: the workflow calls them here.
+    router.handle(createRouter({ httpRoutes: httpRoutes(), devRoutes: [clockRoute(clock, advanceClock), caseViewRoute(store), partners.route()] }));
     followups.start();
     stops.push(async () => followups.stop());
     return { url, workflowsUrl: workflowsRunner.url, workflowsRunner, config, clock, store, registry: stack.deps.registry, db, partners, advanceClock, emulators: { firestore, pubsub }, seeded, stop: stopAll };

@@ -1,16 +1,19 @@
 import type { PubSub } from '@google-cloud/pubsub';
+import { pubsubFunctions, type FunctionName, type PubSubFunctionName, type PushSubscription } from '../functions/src/function-triggers.js';
 import { TOPICS, deadLetterTopic, type Topic } from '../functions/src/ports/event-bus.js';
 
 const ALREADY_EXISTS = 6;
 
-/** Pub/Sub gives up on a message after this many deliveries and moves it to `<topic>-dead-letter`. */
-export const MAX_DELIVERY_ATTEMPTS = 5;
-
+/** A Pub/Sub function as the table gives it: fed by `subscription` on `topic`. */
 export interface PushTarget {
-  /** The function's name: the subscription is `<name>-push`. */
-  functionName: string;
+  functionName: PubSubFunctionName;
   topic: Topic;
+  subscription: PushSubscription;
 }
+
+/** The push targets of the table's Pub/Sub functions (all, or the ones named). */
+export const pushTargets = (only?: readonly FunctionName[]): PushTarget[] =>
+  pubsubFunctions(only).map(([functionName, { topic, subscription }]) => ({ functionName, topic, subscription }));
 
 /**
  * The path a push subscription posts to. The Functions Framework recognises `/projects/P/topics/T`
@@ -21,25 +24,30 @@ export const pushPath = (functionName: string, projectId: string, topic: Topic):
 
 /**
  * Creates every topic of DESIGN.md with its dead-letter topic and an alerting pull subscription on
- * it, and one push subscription per Pub/Sub function. Safe to run again: existing topics are kept and
+ * it, and the push subscription of each target, named and configured as terraform/pubsub.tf does in
+ * production (both from the function table). Safe to run again: existing topics are kept and
  * existing push subscriptions are pointed at the current base URL.
  */
 export async function ensurePubSubTopology(pubsub: PubSub, projectId: string, baseUrl: string, targets: PushTarget[]): Promise<void> {
   await Promise.all(TOPICS.flatMap((t) => [ensureTopic(pubsub, t), ensureTopic(pubsub, deadLetterTopic(t))]));
   await Promise.all(TOPICS.map((t) => ensureSubscription(pubsub, deadLetterTopic(t), `${deadLetterTopic(t)}-alerts`, {})));
   await Promise.all(
-    targets.map(async ({ functionName, topic }) => {
+    targets.map(async ({ functionName, topic, subscription }) => {
       const pushEndpoint = `${baseUrl}${pushPath(functionName, projectId, topic)}`;
-      const name = `${functionName}-push`;
-      const created = await ensureSubscription(pubsub, topic, name, {
+      const created = await ensureSubscription(pubsub, topic, subscription.name, {
         pushConfig: { pushEndpoint },
-        ackDeadlineSeconds: 60,
-        deadLetterPolicy: { deadLetterTopic: `projects/${projectId}/topics/${deadLetterTopic(topic)}`, maxDeliveryAttempts: MAX_DELIVERY_ATTEMPTS },
-        retryPolicy: { minimumBackoff: { seconds: 1 }, maximumBackoff: { seconds: 60 } },
+        ackDeadlineSeconds: subscription.ackDeadlineSeconds,
+        deadLetterPolicy: { deadLetterTopic: `projects/${projectId}/topics/${deadLetterTopic(topic)}`, maxDeliveryAttempts: subscription.maxDeliveryAttempts },
+        retryPolicy: { minimumBackoff: { seconds: subscription.minimumBackoffSeconds }, maximumBackoff: { seconds: subscription.maximumBackoffSeconds } },
       });
-      if (!created) await pubsub.subscription(name).modifyPushConfig({ pushEndpoint });
+      if (!created) await pubsub.subscription(subscription.name).modifyPushConfig({ pushEndpoint });
     }),
   );
+}
+
+/** Deletes the targets' push subscriptions, so that no later run gets pushes aimed at a server that is gone. */
+export async function deletePushSubscriptions(pubsub: PubSub, targets: PushTarget[]): Promise<void> {
+  await Promise.all(targets.map((t) => pubsub.subscription(t.subscription.name).delete()));
 }
 
 async function ensureTopic(pubsub: PubSub, name: string): Promise<void> {

@@ -1,14 +1,19 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
+import type { HttpRoute } from '../functions/src/function-triggers.js';
 
 /**
- * One base URL for every function, as a load balancer gives production: requests are handed to the
+ * One base URL for every function, as Firebase Hosting gives production: requests are handed to the
  * Functions Framework server of the function that owns the path, unchanged except for the `/_push/<fn>`
  * prefix of Pub/Sub pushes, which is stripped so the framework sees `/projects/P/topics/T`.
+ *
+ * HTTP requests are routed by path only, with routes of the function table (`httpRoutes()` of
+ * functions/src/function-triggers.ts). Like a Hosting rewrite, a route takes every method: the
+ * function itself answers a method it does not serve (405).
  */
 export type DevRoute = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
 
-export function createRouter(options: { httpRoutes: { pattern: RegExp; functionName: string }[]; devRoutes: DevRoute[] }): Server {
+export function createRouter(options: { httpRoutes: readonly HttpRoute[]; devRoutes: DevRoute[] }): Server {
   const servers = new Map<string, Server>();
   const functionServer = (name: string): Server => {
     let server = servers.get(name);
@@ -29,7 +34,7 @@ export function createRouter(options: { httpRoutes: { pattern: RegExp; functionN
         functionServer(push[1]).emit('request', req, res);
         return;
       }
-      const route = options.httpRoutes.find((r) => r.pattern.test(url.pathname));
+      const route = options.httpRoutes.find((r) => r.match(url.pathname));
       if (route) {
         functionServer(route.functionName).emit('request', req, res);
         return;

@@ -3,8 +3,8 @@ provider "google" {
   region  = var.region
 }
 
-# Declared so that a beta-only field can be adopted resource by resource without a provider change;
-# every resource in this module is GA today and uses the default provider.
+# For the resources that are beta-only: Firebase and Firebase Hosting (hosting.tf). Everything else uses
+# the default provider.
 provider "google-beta" {
   project = var.project_id
   region  = var.region
@@ -15,34 +15,27 @@ data "google_project" "this" {
 }
 
 locals {
+  # The function table, generated from functions/src/function-triggers.ts (`npm run generate`; a unit
+  # test fails when this file is stale). Everything about how a function is reached comes from it.
+  table = jsondecode(file("${path.module}/function-table.json"))
+
   # The Pub/Sub topics of DESIGN.md ("Events"). Each gets a `<topic>-dead-letter` topic.
-  topics = [
-    "case-received",
-    "case-classified",
-    "case-prioritized",
-    "escalation-requested",
-    "case-updated",
-    "followup-tick",
-  ]
+  topics = local.table.topics
 
   # Every function, keyed by its entry point (the name it is registered under with the Functions
   # Framework). `name` is the deployed name: Cloud Run service names are lower-case, so entry points in
-  # camelCase are deployed in kebab-case. `trigger_topic` is null for HTTP functions; a Pub/Sub function
-  # is fed by the push subscription of pubsub.tf. `public` functions get an allUsers invoker and accept
-  # traffic from the internet; the others accept only internal traffic, from an authenticated caller.
-  functions = {
-    intake          = { name = "intake", trigger_topic = null, public = true }
-    partnerCallback = { name = "partner-callback", trigger_topic = null, public = true }
-    escalationSteps = { name = "escalation-steps", trigger_topic = null, public = false }
-    classify        = { name = "classify", trigger_topic = "case-received", public = false }
-    prioritize      = { name = "prioritize", trigger_topic = "case-classified", public = false }
-    route           = { name = "route", trigger_topic = "case-prioritized", public = false }
-    escalate        = { name = "escalate", trigger_topic = "escalation-requested", public = false }
-    followups       = { name = "followups", trigger_topic = "followup-tick", public = false }
-  }
+  # camelCase are deployed in kebab-case. A `pubsub` function has a `topic` and is fed by the push
+  # `subscription` of pubsub.tf (name and delivery settings from the table); an `http` function has
+  # `routes`. `public` functions get an allUsers invoker, accept traffic from the internet and are
+  # served by Firebase Hosting (hosting.tf); the others accept only internal traffic, from an
+  # authenticated caller.
+  functions = local.table.functions
 
-  pubsub_functions = { for entry_point, f in local.functions : entry_point => f if f.trigger_topic != null }
+  pubsub_functions = { for entry_point, f in local.functions : entry_point => f if f.kind == "pubsub" }
   public_functions = { for entry_point, f in local.functions : entry_point => f if f.public }
+
+  # One Hosting rewrite per public path (a rewrite takes every method; the function answers the others).
+  public_routes = distinct(flatten([for entry_point, f in local.public_functions : [for route in f.routes : { entry_point = entry_point, regex = route.regex }]]))
 
   workflow_name = "partner-escalation"
 
@@ -59,6 +52,8 @@ locals {
     "cloudbuild.googleapis.com",
     "cloudfunctions.googleapis.com",
     "cloudscheduler.googleapis.com",
+    "firebase.googleapis.com",
+    "firebasehosting.googleapis.com",
     "firebaserules.googleapis.com",
     "firestore.googleapis.com",
     "iam.googleapis.com",

@@ -42,3 +42,13 @@ output "partner_webhook_secret_ids" {
   description = "Secret Manager secret of each partner; add its signing key with `gcloud secrets versions add`."
   value       = { for id, secret in google_secret_manager_secret.partner_webhook : id => secret.secret_id }
 }
+
+output "hosting_url" {
+  description = "Default URL of the Firebase Hosting site (https://<site>.web.app) that serves the public routes; public_url should be this or a custom domain on the site."
+  value       = google_firebase_hosting_site.public.default_url
+}
+
+output "public_routes" {
+  description = "The Hosting rewrites: for each public route's path expression (RE2), the entry point of the function that serves it."
+  value       = { for route in local.public_routes : route.regex => route.entry_point }
+}

@@ -43,7 +43,8 @@ resource "google_pubsub_subscription" "dead_letter_alerts" {
 # event_trigger each Pub/Sub function is deployed as an internal HTTP service and fed by an explicit push
 # subscription below, with the dead-letter policy, retry backoff and OIDC identity in plain sight. This is
 # also how the local stack wires the emulator to the functions, so production and `npm start` deliver the
-# same way.
+# same way: the subscriptions' names and delivery settings (ack deadline, retry backoff, delivery attempts)
+# come from the function table (main.tf), which dev/pubsub-topology.ts reads too.
 #
 # The push endpoint ends in /projects/<project>/topics/<topic>: the Functions Framework recognises a raw
 # Pub/Sub push body on such a path and turns it into the google.cloud.pubsub.topic.v1.messagePublished
@@ -51,13 +52,13 @@ resource "google_pubsub_subscription" "dead_letter_alerts" {
 resource "google_pubsub_subscription" "function_push" {
   for_each = local.pubsub_functions
 
-  name                 = "${each.value.trigger_topic}-${each.value.name}"
-  topic                = google_pubsub_topic.topic[each.value.trigger_topic].id
-  ack_deadline_seconds = 120
+  name                 = each.value.subscription.name
+  topic                = google_pubsub_topic.topic[each.value.topic].id
+  ack_deadline_seconds = each.value.subscription.ack_deadline_seconds
   labels               = var.labels
 
   push_config {
-    push_endpoint = "${google_cloudfunctions2_function.function[each.key].service_config[0].uri}/projects/${var.project_id}/topics/${each.value.trigger_topic}"
+    push_endpoint = "${google_cloudfunctions2_function.function[each.key].service_config[0].uri}/projects/${var.project_id}/topics/${each.value.topic}"
 
     oidc_token {
       service_account_email = google_service_account.pubsub_push.email
@@ -66,13 +67,13 @@ resource "google_pubsub_subscription" "function_push" {
   }
 
   dead_letter_policy {
-    dead_letter_topic     = google_pubsub_topic.dead_letter[each.value.trigger_topic].id
-    max_delivery_attempts = 5
+    dead_letter_topic     = google_pubsub_topic.dead_letter[each.value.topic].id
+    max_delivery_attempts = each.value.subscription.max_delivery_attempts
   }
 
   retry_policy {
-    minimum_backoff = "10s"
-    maximum_backoff = "600s"
+    minimum_backoff = "${each.value.subscription.minimum_backoff_seconds}s"
+    maximum_backoff = "${each.value.subscription.maximum_backoff_seconds}s"
   }
 
   # Topics such as escalation-requested can be quiet for weeks; the default 31-day expiry would silently
@@ -123,7 +124,7 @@ resource "google_monitoring_alert_policy" "dead_letter" {
   }
 
   documentation {
-    content   = "A Tandem step failed 5 deliveries of a message. Pull it from the named <topic>-dead-letter-alerts subscription, fix the cause, and re-publish it to <topic>."
+    content   = "A Tandem step failed every delivery attempt of a message (max_delivery_attempts of its push subscription, from the function table). Pull it from the named <topic>-dead-letter-alerts subscription, fix the cause, and re-publish it to <topic>."
     mime_type = "text/markdown"
   }
 }

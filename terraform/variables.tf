@@ -21,7 +21,7 @@ variable "functions_source_object" {
 
 variable "public_url" {
   type        = string
-  description = "Public base URL that serves DESIGN.md's HTTP paths (/cases, /partners/{partnerId}/callbacks, /cases/{caseId}/actions) in front of the functions, e.g. a load balancer or Firebase Hosting. Used for links in responses and the callbackUrl sent to partners (TANDEM_PUBLIC_URL)."
+  description = "Public base URL that serves the public routes of the function table in front of the functions: the Firebase Hosting site of hosting.tf (https://<hosting site id>.web.app, output hosting_url) or a custom domain on it. Used for links in responses and the callbackUrl sent to partners (TANDEM_PUBLIC_URL)."
 
   validation {
     condition     = can(regex("^https://[^/]+", var.public_url)) && !endswith(var.public_url, "/")
@@ -68,4 +68,15 @@ variable "labels" {
   type        = map(string)
   description = "Labels added to every resource that accepts them."
   default     = {}
+}
+
+variable "hosting_site_id" {
+  type        = string
+  description = "Firebase Hosting site that serves the public routes (hosting.tf); it becomes https://<site>.web.app. Site ids are globally unique. Null means the project's default site, whose id is the project id."
+  default     = null
+
+  validation {
+    condition     = var.hosting_site_id == null || can(regex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", var.hosting_site_id))
+    error_message = "hosting_site_id must be a valid domain name label: lower-case letters, digits and hyphens, at most 63 characters."
+  }
 }

@@ -11,9 +11,9 @@ import { PubSubEventBus } from '../../functions/src/adapters/pubsub-event-bus.js
 import { loadConfig } from '../../functions/src/config.js';
 import type { Org } from '../../functions/src/domain/case-model.js';
 import type { EventBus, Topic } from '../../functions/src/ports/event-bus.js';
-import { FUNCTION_TRIGGERS } from '../../functions/src/register-functions.js';
+import { httpRoutes } from '../../functions/src/function-triggers.js';
 import { createRouter } from '../../dev/router.js';
-import { ensurePubSubTopology, type PushTarget } from '../../dev/pubsub-topology.js';
+import { deletePushSubscriptions, ensurePubSubTopology, pushTargets } from '../../dev/pubsub-topology.js';
 import { registerFunctions, type FunctionName } from '../../functions/src/register-functions.js';
 import { createStackDeps, type StackDeps } from '../../dev/stack-deps.js';
 import { DEMO_WORKLOADS, demoPartners } from '../../dev/seed-data.js';
@@ -107,24 +107,24 @@ export async function seedRegistry(db: Firestore): Promise<void> {
 
 /**
  * Every function behind one router on a free port, with the Pub/Sub emulator pushing each topic to
- * its function, as in the local stack. `close()` deletes the push subscriptions so that no later
- * test file gets pushes aimed at a router that is gone.
+ * its function, as in the local stack: the routes and the push subscriptions (names and delivery
+ * settings) of the function table. Only the named Pub/Sub functions get their subscription.
+ * `close()` deletes the push subscriptions so that no later test file gets pushes aimed at a router
+ * that is gone.
  */
 export async function startPipeline(
   h: Harness,
   functions: FunctionName[] = ['classify', 'prioritize', 'route'],
 ): Promise<{ url: string; close(): Promise<void> }> {
-  const router = createRouter({ httpRoutes: [{ pattern: /^\/(cases\/?)?$/, functionName: 'intake' }], devRoutes: [] });
+  const router = createRouter({ httpRoutes: httpRoutes(), devRoutes: [] });
   await new Promise<void>((resolve) => router.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(router.address() as AddressInfo).port}`;
-  const targets: PushTarget[] = Object.entries(FUNCTION_TRIGGERS).flatMap(([functionName, t]) =>
-    'topic' in t && functions.includes(functionName as FunctionName) ? [{ functionName, topic: t.topic as Topic }] : [],
-  );
+  const targets = pushTargets(functions);
   await ensurePubSubTopology(h.pubsub, inject('projectId'), url, targets);
   return {
     url,
     close: async () => {
-      await Promise.all(targets.map((t) => h.pubsub.subscription(`${t.functionName}-push`).delete()));
+      await deletePushSubscriptions(h.pubsub, targets);
       await new Promise<void>((resolve) => {
         router.close(() => resolve());
         router.closeAllConnections();

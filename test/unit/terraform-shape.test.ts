@@ -2,21 +2,23 @@ import { parse } from '@cdktf/hcl2json';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { FUNCTION_TRIGGERS } from '../../functions/src/function-triggers.js';
+import { FUNCTION_TRIGGERS, TOPICS, httpRoutes, pubsubFunctions } from '../../functions/src/function-triggers.js';
 
 /**
  * The shape of terraform/ against DESIGN.md, read statically: every *.tf is parsed with hcl2json, and
  * each for_each resource is expanded into its instances by substituting `each.key` / `each.value.*`, so
  * the assertions read as "the push subscription of classify reads case-received" rather than as
- * template strings. The expander understands the for_each forms the module uses and throws on any
- * other, so a new form fails loudly instead of being skipped.
+ * template strings. The expander understands the for_each forms (and the locals) the module uses and
+ * throws on any other, so a new form fails loudly instead of being skipped.
+ *
+ * What terraform/ must deploy comes from the function table (functions/src/function-triggers.ts), read
+ * here directly; terraform/ reads it from its JSON rendering, which test/unit/function-table.test.ts
+ * keeps in step with the table.
  */
 
-// DESIGN.md, "Events" and "Public HTTP surface".
-const TOPICS = ['case-received', 'case-classified', 'case-prioritized', 'escalation-requested', 'case-updated', 'followup-tick'];
-// The functions the code registers (functions/src/function-triggers.ts): terraform deploys exactly these.
+// The functions the code registers: terraform deploys exactly these.
 const TRIGGERS = Object.entries(FUNCTION_TRIGGERS) as [string, (typeof FUNCTION_TRIGGERS)[keyof typeof FUNCTION_TRIGGERS]][];
-const PUBSUB_FUNCTIONS = TRIGGERS.flatMap(([fn, t]) => (t.kind === 'pubsub' ? [[fn, t.topic] as const] : []));
+const PUBSUB_FUNCTIONS = pubsubFunctions().map(([fn, spec]) => [fn, spec.topic] as const);
 const PUBLIC_HTTP_FUNCTIONS = TRIGGERS.flatMap(([fn, t]) => (t.kind === 'http' && t.public ? [fn] : []));
 const INTERNAL_FUNCTIONS = TRIGGERS.flatMap(([fn, t]) => (t.kind === 'http' && !t.public ? [fn] : [])).concat(PUBSUB_FUNCTIONS.map(([fn]) => fn));
 const CONTRACT_ENV = ['GOOGLE_CLOUD_PROJECT', 'TANDEM_PUBLIC_URL', 'TANDEM_WORKFLOWS_LOCATION', 'TANDEM_WORKFLOW_NAME', 'TANDEM_ESCALATION_STEPS_URL'];
@@ -29,11 +31,10 @@ interface InstanceRef { ref: string }
 interface Instance { key: string; body: Body }
 
 const TERRAFORM_DIR = fileURLToPath(new URL('../../terraform/', import.meta.url));
+const isObject = (value: unknown): value is Body => typeof value === 'object' && value !== null && !Array.isArray(value);
 const files = readdirSync(TERRAFORM_DIR).filter((name) => name.endsWith('.tf')).sort();
 const sources = files.map((name) => ({ name, text: readFileSync(TERRAFORM_DIR + name, 'utf8') }));
 const parsed = await Promise.all(sources.map(async ({ name, text }) => ({ name, json: await parse(name, text) })));
-
-const isObject = (value: unknown): value is Body => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** `{ type: { name: [body] } }` sections of every file, flattened to `type.name` → body. */
 function collect(section: 'resource' | 'data'): Map<string, Body> {
@@ -59,7 +60,54 @@ const resources = collect('resource');
 const dataSources = collect('data');
 const variables = collectNamed('variable');
 const outputs = collectNamed('output');
-const locals: Body = Object.assign({}, ...parsed.flatMap(({ json }) => (json.locals ?? []) as Body[]));
+const rawLocals: Body = Object.assign({}, ...parsed.flatMap(({ json }) => (json.locals ?? []) as Body[]));
+
+/** A path `a.b.c` into a value, or an error naming what is missing. */
+function at(value: unknown, path: string, what: string): unknown {
+  return path.split('.').reduce((current, name) => {
+    if (!isObject(current) || !(name in current)) throw new Error(`${what}: no ${name} in ${path}`);
+    return current[name];
+  }, value);
+}
+
+const localValues = new Map<string, unknown>();
+/**
+ * The value of a local: literals as they are, `jsondecode(file("${path.module}/F"))` read from
+ * terraform/F, `local.a.b` looked up, the flattened list of routes computed; the for expressions that
+ * forEachInstances evaluates stay strings.
+ */
+function localValue(name: string): unknown {
+  if (!(name in rawLocals)) throw new Error(`no local.${name}`);
+  if (!localValues.has(name)) localValues.set(name, evaluateLocal(name, rawLocals[name]));
+  return localValues.get(name);
+}
+
+function evaluateLocal(name: string, raw: unknown): unknown {
+  if (typeof raw !== 'string') return raw;
+  let match: RegExpMatchArray | null;
+  if ((match = raw.match(/^\$\{jsondecode\(file\("\$\{path\.module\}\/([\w.-]+)"\)\)\}$/))) {
+    return JSON.parse(readFileSync(TERRAFORM_DIR + match[1]!, 'utf8')) as unknown;
+  }
+  if ((match = raw.match(/^\$\{local\.(\w+)\.([\w.]+)\}$/))) return at(localValue(match[1]!), match[2]!, `local.${name}`);
+  // distinct(flatten([for k, v in local.S : [for r in v.F : { a = k, b = r.x, … }]])): one object per item of each instance's list.
+  if ((match = raw.match(/^\$\{distinct\(flatten\(\[for (\w+), (\w+) in local\.(\w+) : \[for (\w+) in \2\.(\w+) : \{ ([^{}]*) \}\]\]\)\)\}$/))) {
+    const [, keyName, valueName, source, itemName, listField, attributes] = match;
+    const items = [...forEachInstances(localValue(source!))].flatMap(([key, value]) =>
+      (at(value, listField!, `local.${name}`) as unknown[]).map((item) =>
+        Object.fromEntries(
+          attributes!.split(',').map((attribute) => {
+            const [field, expression] = attribute.split('=').map((part) => part.trim());
+            if (expression === keyName) return [field, key];
+            if (expression?.startsWith(`${itemName}.`)) return [field, at(item, expression.slice(itemName!.length + 1), `local.${name}`)];
+            throw new Error(`local.${name}: the test does not understand ${attribute} (for ${keyName}, ${valueName})`);
+          }),
+        ),
+      ),
+    );
+    return items.filter((item, i) => items.findIndex((other) => JSON.stringify(other) === JSON.stringify(item)) === i);
+  }
+  return raw;
+}
 const terraformBlocks = parsed.flatMap(({ json }) => (json.terraform ?? []) as Body[]);
 
 /** The one nested block `name` of a body (hcl2json gives every block as a list). */
@@ -79,7 +127,7 @@ function forEachInstances(forEach: unknown): Map<string, unknown> {
   if (typeof forEach !== 'string') throw new Error(`unsupported for_each ${JSON.stringify(forEach)}`);
   let match: RegExpMatchArray | null;
   if ((match = forEach.match(/^\$\{toset\(local\.(\w+)\)\}$/))) {
-    const list = locals[match[1]!];
+    const list = localValue(match[1]!);
     if (!Array.isArray(list)) throw new Error(`local.${match[1]} is not a list literal`);
     return new Map(list.map((item: string) => [item, item]));
   }
@@ -91,15 +139,15 @@ function forEachInstances(forEach: unknown): Map<string, unknown> {
   if ((match = forEach.match(/^\$\{toset\(\[([\s\S]*)\]\)\}$/))) {
     return new Map(stringLiterals(match[1]!).map((item) => [item, item]));
   }
-  if ((match = forEach.match(/^\$\{local\.(\w+)\}$/))) return forEachInstances(locals[match[1]!]);
-  if ((match = forEach.match(/^\$\{\{\s*for (\w+), (\w+) in local\.(\w+) : \1 => \2 if \2\.(\w+)( != null)?\s*\}\}$/))) {
-    const [, , , source, attribute] = match;
-    return new Map(
-      [...forEachInstances(locals[source!])].filter(([, value]) => {
-        const field = (value as Body)[attribute!];
-        return match![5] ? field !== null && field !== undefined : field === true;
-      }),
-    );
+  if ((match = forEach.match(/^\$\{local\.(\w+)\}$/))) return forEachInstances(localValue(match[1]!));
+  if ((match = forEach.match(/^\$\{\{\s*for (\w+), (\w+) in local\.(\w+) : \1 => \2 if \2\.(\w+)(?: (!=|==) (null|"[^"]*"))?\s*\}\}$/))) {
+    const [, , , source, attribute, operator, operand] = match;
+    const keep = (field: unknown): boolean => {
+      if (!operator) return field === true;
+      const equal = operand === 'null' ? field === null || field === undefined : field === JSON.parse(operand!);
+      return operator === '==' ? equal : !equal;
+    };
+    return new Map([...forEachInstances(localValue(source!))].filter(([, value]) => keep((value as Body)[attribute!])));
   }
   if ((match = forEach.match(/^\$\{(google_\w+\.\w+)\}$/))) {
     const target = resources.get(match[1]!);
@@ -111,25 +159,52 @@ function forEachInstances(forEach: unknown): Map<string, unknown> {
 
 const isRef = (value: unknown): value is InstanceRef => isObject(value) && typeof value.ref === 'string';
 
-/** Substitutes each.key, each.value.* and plain string locals in every string of a body. */
-function render(value: unknown, key: string, eachValue: unknown): unknown {
-  if (Array.isArray(value)) return value.map((item) => render(item, key, eachValue));
-  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, render(v, key, eachValue)]));
+/**
+ * Substitutes each.key, each.value.* (nested too: each.value.subscription.name) and plain string
+ * locals in every string of a body, and expands its dynamic blocks. `iterator` is `each`, or the
+ * block's name inside a dynamic block's content. A string that is one `${each.value.*}` becomes the
+ * value itself (a number stays a number).
+ */
+function render(value: unknown, key: string, eachValue: unknown, iterator = 'each'): unknown {
+  if (Array.isArray(value)) return value.map((item) => render(item, key, eachValue, iterator));
+  if (isObject(value)) {
+    const rendered = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'dynamic' ? v : render(v, key, eachValue, iterator)]));
+    return isObject(rendered.dynamic) ? expandDynamic(rendered, key, eachValue, iterator) : rendered;
+  }
   if (typeof value !== 'string') return value;
-  const field = (name: string): unknown => {
-    if (!isObject(eachValue) || !(name in eachValue)) throw new Error(`each.value.${name} is not defined for ${key}`);
-    return eachValue[name];
+  const field = (path: string): unknown => {
+    if (!isObject(eachValue)) throw new Error(`${iterator}.value.${path} is not defined for ${key}`);
+    return at(eachValue, path, `${iterator}.value for ${key}`);
   };
+  const [keyRef, valueRef] = [`${iterator}\\.key`, `${iterator}\\.value\\.([\\w.]+)`];
+  const whole = new RegExp(`^\\$\\{${valueRef}\\}$`).exec(value);
+  if (whole && !isRef(eachValue)) return field(whole[1]!);
   let text = value
-    .replace(/\$\{local\.(\w+)\}/g, (whole, name: string) => (typeof locals[name] === 'string' ? (locals[name] as string) : whole))
-    .replace(/\$\{each\.key\}/g, key);
-  if (!isRef(eachValue)) text = text.replace(/\$\{each\.value\.(\w+)\}/g, (_, name: string) => String(field(name)));
+    .replace(/\$\{local\.(\w+)\}/g, (whole, name: string) => (typeof localValue(name) === 'string' ? (localValue(name) as string) : whole))
+    .replace(new RegExp(`\\$\\{${keyRef}\\}`, 'g'), key);
+  if (!isRef(eachValue)) text = text.replace(new RegExp(`\\$\\{${valueRef}\\}`, 'g'), (_, path: string) => String(field(path)));
   text = text
-    .replace(/\beach\.key\b/g, JSON.stringify(key))
-    .replace(/\beach\.value\.(\w+)\b/g, (_, name: string) => (isRef(eachValue) ? `${eachValue.ref}.${name}` : JSON.stringify(field(name))))
+    .replace(new RegExp(`\\b${keyRef}\\b`, 'g'), JSON.stringify(key))
+    .replace(new RegExp(`\\b${valueRef}\\b`, 'g'), (_, path: string) => (isRef(eachValue) ? `${eachValue.ref}.${path}` : JSON.stringify(field(path))))
     .replace(/^\$\{(true|false) \? ("[^"]*") : ("[^"]*")\}$/, (_, condition: string, then: string, otherwise: string) =>
       JSON.parse(condition === 'true' ? then : otherwise) as string);
   return text;
+}
+
+/** `dynamic "name" { for_each, content }` → one `name` block per item, as Terraform generates them. */
+function expandDynamic(body: Body, key: string, eachValue: unknown, iterator: string): Body {
+  const { dynamic, ...rest } = body;
+  const out: Body = rest;
+  for (const [name, specs] of Object.entries(dynamic as Record<string, Body[]>)) {
+    for (const spec of specs) {
+      const forEach = render(spec.for_each, key, eachValue, iterator);
+      const items = typeof forEach === 'string' && /^\$\{local\.\w+\}$/.test(forEach) ? localValue(forEach.slice(8, -1)) : forEach;
+      const instances = Array.isArray(items) ? new Map(items.map((item, i) => [String(i), item])) : forEachInstances(items);
+      const [content] = spec.content as Body[];
+      out[name] = [...((out[name] as Body[] | undefined) ?? []), ...[...instances].map(([k, v]) => render(content, k, v, name) as Body)];
+    }
+  }
+  return out;
 }
 
 /** The instances of a resource: one for a plain resource, one per key for a for_each resource. */
@@ -190,7 +265,7 @@ describe('terraform/ files', () => {
   it('has the files of STYLE.md, one per concern', () => {
     expect(files).toEqual(expect.arrayContaining([
       'versions.tf', 'main.tf', 'variables.tf', 'outputs.tf',
-      'pubsub.tf', 'functions.tf', 'workflows.tf', 'firestore.tf', 'scheduler.tf', 'secrets.tf', 'iam.tf',
+      'pubsub.tf', 'functions.tf', 'workflows.tf', 'firestore.tf', 'scheduler.tf', 'secrets.tf', 'iam.tf', 'hosting.tf',
     ]));
   });
 
@@ -239,16 +314,29 @@ describe('Pub/Sub', () => {
     expect(block(alerts.body, 'expiration_policy').ttl).toBe('');
   });
 
-  it.each(PUBSUB_FUNCTIONS)('%s is pushed from %s and dead-lettered after 5 delivery attempts', (entryPoint, topic) => {
+  it.each(PUBSUB_FUNCTIONS)('%s is pushed from %s and dead-lettered after the delivery attempts of the table', (entryPoint, topic) => {
     const fn = functionFor(entryPoint);
     const { body } = pushSubscriptionOf(entryPoint);
     expect(body.topic).toBe(`\${${topicNamed(topic).address}.id}`);
     const deadLetter = block(body, 'dead_letter_policy');
-    expect(deadLetter.max_delivery_attempts).toBe(5);
+    expect(deadLetter.max_delivery_attempts).toBe(FUNCTION_TRIGGERS[entryPoint].subscription.maxDeliveryAttempts);
     expect(deadLetter.dead_letter_topic).toBe(`\${${topicNamed(`${topic}-dead-letter`).address}.id}`);
     // The Functions Framework turns a raw push into a CloudEvent only on a /projects/<p>/topics/<t> path.
     expect(block(body, 'push_config').push_endpoint).toBe(`\${${fn.address}.service_config[0].uri}/projects/\${var.project_id}/topics/${topic}`);
     expect(block(body, 'expiration_policy').ttl).toBe('');
+  });
+
+  it.each(PUBSUB_FUNCTIONS)('the push subscription of %s has the name, ack deadline and retry backoff of the table', (entryPoint) => {
+    const { subscription } = FUNCTION_TRIGGERS[entryPoint];
+    const { body } = pushSubscriptionOf(entryPoint);
+    expect(body.name).toBe(subscription.name);
+    expect(body.ack_deadline_seconds).toBe(subscription.ackDeadlineSeconds);
+    expect(block(body, 'retry_policy')).toEqual({ minimum_backoff: `${subscription.minimumBackoffSeconds}s`, maximum_backoff: `${subscription.maximumBackoffSeconds}s` });
+  });
+
+  it('has exactly the push subscriptions of the table, besides the dead-letter alert subscriptions', () => {
+    const names = allOfType('google_pubsub_subscription').map(({ body }) => String(body.name)).filter((name) => !name.endsWith('-dead-letter-alerts'));
+    expect(names.sort()).toEqual(pubsubFunctions().map(([, spec]) => spec.subscription.name).sort());
   });
 
   it.each(PUBSUB_FUNCTIONS)('%s has no event_trigger, so a message is delivered one way only', (entryPoint) => {
@@ -280,6 +368,10 @@ describe('functions', () => {
     expect(entryPoints.sort()).toEqual([...PUBLIC_HTTP_FUNCTIONS, ...INTERNAL_FUNCTIONS].sort());
   });
 
+  it.each(TRIGGERS)('%s is deployed under the name of the table', (entryPoint, spec) => {
+    expect(functionFor(entryPoint).body.name).toBe(spec.name);
+  });
+
   it.each(PUBLIC_HTTP_FUNCTIONS)('%s accepts traffic from the internet and anyone may invoke it', (entryPoint) => {
     expect(block(functionFor(entryPoint).body, 'service_config').ingress_settings).toBe('ALLOW_ALL');
     expect(invokersOf(entryPoint)).toContain('allUsers');
@@ -306,6 +398,43 @@ describe('functions', () => {
     const member = serviceAccountMember(String([...emails][0]));
     const roles = allOfType('google_project_iam_member').filter(({ body }) => body.member === member).map(({ body }) => body.role);
     expect(roles.sort()).toEqual(['roles/datastore.user', 'roles/pubsub.publisher', 'roles/workflows.invoker']);
+  });
+});
+
+describe('Firebase Hosting', () => {
+  // One rewrite per distinct public path; a rewrite takes every method, so routes differing only in method share it.
+  const publicRewrites = [...new Map(httpRoutes().filter((route) => route.public).map((route) => [route.regex, route.functionName])).entries()];
+
+  it('serves the public routes of the table, and nothing else, each with a rewrite to its function', () => {
+    const { body } = findOne('google_firebase_hosting_version', () => true, 'one Hosting version');
+    const rewrites = block(body, 'config').rewrites as Body[];
+    expect(rewrites.map((rewrite) => [rewrite.regex, block(rewrite, 'run')])).toEqual(
+      publicRewrites.map(([regex, entryPoint]) => [regex, { service_id: `\${${functionFor(entryPoint).address}.name}`, region: '${var.region}' }]),
+    );
+    for (const rewrite of rewrites) expect(rewrite.glob ?? rewrite.path ?? rewrite.function, 'a regex rewrite to Cloud Run only').toBeUndefined();
+  });
+
+  it('routes no path to an internal function', () => {
+    const internal = new Set(INTERNAL_FUNCTIONS);
+    const { body } = findOne('google_firebase_hosting_version', () => true, 'one Hosting version');
+    const services = (block(body, 'config').rewrites as Body[]).map((rewrite) => String(block(rewrite, 'run').service_id));
+    for (const entryPoint of internal) expect(services).not.toContain(`\${${functionFor(entryPoint).address}.name}`);
+  });
+
+  it('releases that version on the site, all with the google-beta provider', () => {
+    const site = findOne('google_firebase_hosting_site', () => true, 'one Hosting site');
+    const version = findOne('google_firebase_hosting_version', () => true, 'one Hosting version');
+    const release = findOne('google_firebase_hosting_release', () => true, 'one Hosting release');
+    expect(version.body.site_id).toBe(`\${${site.address}.site_id}`);
+    expect(release.body.site_id).toBe(`\${${site.address}.site_id}`);
+    expect(release.body.version_name).toBe(`\${${version.address}.name}`);
+    for (const type of ['google_firebase_project', 'google_firebase_hosting_site', 'google_firebase_hosting_version', 'google_firebase_hosting_release']) {
+      for (const { address, body } of allOfType(type)) expect(body.provider, address).toBe('${google-beta}');
+    }
+  });
+
+  it('outputs the site URL', () => {
+    expect(String(outputs.get('hosting_url')?.value)).toBe(`\${${findOne('google_firebase_hosting_site', () => true, 'one Hosting site').address}.default_url}`);
   });
 });
 

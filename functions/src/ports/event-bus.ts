@@ -1,13 +1,7 @@
-/** The Pub/Sub topics of DESIGN.md. */
-export const TOPICS = [
-  'case-received',
-  'case-classified',
-  'case-prioritized',
-  'escalation-requested',
-  'case-updated',
-  'followup-tick',
-] as const;
-export type Topic = (typeof TOPICS)[number];
+import type { Topic } from '../function-triggers.js';
+
+/** The Pub/Sub topics of DESIGN.md: the function table's list (functions/src/function-triggers.ts). */
+export { TOPICS, type Topic } from '../function-triggers.js';
 
 export const deadLetterTopic = (topic: Topic): string => `${topic}-dead-letter`;
 

@@ -1,0 +1,20 @@
+/**
+ * `npm run generate`: writes the files derived from the code that are checked in (today
+ * terraform/function-table.json, from functions/src/function-triggers.ts). Run it after changing the
+ * table; the unit tests fail while a generated file is stale.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { relative } from 'node:path';
+import { FUNCTION_TABLE_JSON, renderFunctionTableJson } from './function-table-json.js';
+
+const generated = [{ path: FUNCTION_TABLE_JSON, text: renderFunctionTableJson() }];
+for (const { path, text } of generated) {
+  const current = await readFile(path, 'utf8').catch(() => undefined);
+  const name = relative(process.cwd(), path);
+  if (current === text) {
+    process.stdout.write(`${name} is up to date\n`);
+  } else {
+    await writeFile(path, text);
+    process.stdout.write(`wrote ${name}\n`);
+  }
+}
