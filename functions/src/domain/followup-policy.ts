@@ -4,7 +4,7 @@ import { SYSTEM, type Case, type Escalation, type Sla, type TimelineEvent, type 
 import { closeMessage, PARTNER_UNRESPONSIVE_MESSAGE, reminderMessage, type CloseReason } from './customer-messages.js';
 import { PIPELINE_STEP_TIMEOUT_MINUTES } from './case-intake.js';
 import { changeStatus } from './case-state-machine.js';
-import { ESCALATION_CLAIM_LEASE_MINUTES, PARTNER_QUIET_NUDGE_MINUTES, partnerWebhookBody } from './partner-escalation.js';
+import { ESCALATION_CLAIM_LEASE_MINUTES, PARTNER_QUIET_NUDGE_MINUTES, partnerWebhookBody, type PartnerWebhookBody } from './partner-escalation.js';
 import { addMinutes, SLA_WARNING_FRACTION, slaWarningAt } from './sla-policy.js';
 
 /**
@@ -195,7 +195,7 @@ export interface NudgeDelivery {
  * `respondBy` (when the next reminder would go). The ID is the same for every attempt at one nudge,
  * so a partner that receives it twice (a retry, or two overlapping ticks) can drop the copy.
  */
-export function partnerNudge(current: Case, caseId: string, orgName: string, callbackUrl: string, now: Date, periods: FollowupPeriods): { webhookId: string; body: Record<string, unknown> } | null {
+export function partnerNudge(current: Case, caseId: string, orgName: string, callbackUrl: string, now: Date, periods: FollowupPeriods): { webhookId: string; body: PartnerWebhookBody } | null {
   const nudge = pendingFollowups(current, periods).find((f) => f.kind === 'partner_nudged');
   if (!nudge || !current.escalation) return null;
   const dueAt = nudge.dueAt.toISOString();

@@ -1,5 +1,6 @@
 import { applyPatch, type CaseChange, type StatusMove } from './case-change.js';
-import { SYSTEM, type Actor, type Case, type Escalation, type Partner, type TimelineEvent, type TimelineEventType } from './case-model.js';
+import { z } from 'zod';
+import { EscalationContact, IsoTime, Priority, SYSTEM, type Actor, type Case, type Escalation, type Partner, type TimelineEvent, type TimelineEventType } from './case-model.js';
 import { PARTNER_UNRESPONSIVE_MESSAGE } from './customer-messages.js';
 import { PIPELINE_STEP_TIMEOUT_MINUTES } from './case-intake.js';
 import { changeStatus } from './case-state-machine.js';
@@ -110,14 +111,34 @@ export function beginAwaitingPartner(
 
 const wait = (level: number, ackDueAt: string, at: Date): WorkflowInstruction => ({ action: 'wait', level, ackDueAt, ackTimeoutSeconds: ackTimeoutSeconds(ackDueAt, at) });
 
-/** The outbound webhook body of DESIGN.md, for the partner at the case's current level. */
+/**
+ * What Tandem sends to a partner's webhook URL: a collaboration request (level 0), an escalation to
+ * a rung of the partner's ladder (level n, with that contact), or a reminder to an engaged partner
+ * that went quiet (with `quietSince`).
+ */
+export const PartnerWebhookBody = z.object({
+  type: z.enum(['collaboration.requested', 'collaboration.escalated', 'collaboration.reminder']),
+  caseRef: z.string().describe('The case ID; partner callbacks name it as caseRef.'),
+  level: z.number().int().nonnegative(),
+  escalationContact: EscalationContact.optional().describe('The rung of the ladder this escalation is addressed to.'),
+  priority: Priority,
+  summary: z.string(),
+  product: z.string(),
+  customer: z.object({ org: z.string(), contactName: z.string() }),
+  respondBy: IsoTime.nullable().describe('When Tandem expects the acknowledgement (or the next word, for a reminder).'),
+  quietSince: IsoTime.optional().describe("A reminder's: the partner's last word, or its engagement."),
+  callbackUrl: z.url(),
+});
+export type PartnerWebhookBody = z.infer<typeof PartnerWebhookBody>;
+
+/** The outbound webhook body, for the partner at the case's current level. */
 export function partnerWebhookBody(
   current: Case,
   caseId: string,
   orgName: string,
   callbackUrl: string,
   ladder: Partner['escalationLadder'] = [],
-): Record<string, unknown> {
+): PartnerWebhookBody {
   const level = current.escalation?.level ?? 0;
   // Level n is addressed to the n-th rung of the partner's ladder: the partner routes it there.
   const escalationContact = level > 0 ? ladder[level - 1] : undefined;

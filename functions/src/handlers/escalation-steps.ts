@@ -8,7 +8,7 @@ import { domainError, fail, type Result } from '../domain/result.js';
 import { CaseStatus, DocumentId, type Case } from '../domain/case-model.js';
 import type { Logger } from '../ports/logger.js';
 import type { PartnerNotifier } from '../ports/partner-notifier.js';
-import { httpFunction, json, route, type HttpAnswer } from './http-function.js';
+import { httpFunction, json, route, spec, type HttpAnswer } from './http-function.js';
 import { publishCaseUpdated, type StepDeps } from './step-deps.js';
 
 export interface EscalationStepsDeps extends StepDeps {
@@ -42,47 +42,51 @@ const stepResponses = (ok: string, schema: z.ZodType) => ({
   404: { description: 'No such case escalated to this partner, or no such partner.' },
 });
 
+const badCase = () => domainError('unknown_case', 'Not a case ID.');
+
+/** The routes of `escalationSteps`: what each step takes and answers (docs/openapi.json). */
+export const ESCALATION_STEP_ROUTES = {
+  start: spec({
+    method: 'POST',
+    path: '/escalations/{caseId}/start',
+    summary: 'The workflow started: the case awaits the partner and the acknowledgement clock runs',
+    badParam: badCase,
+    body: StartBody,
+    responses: stepResponses('What the workflow does next.', Instruction),
+  }),
+  notify: spec({
+    method: 'POST',
+    path: '/escalations/{caseId}/notify',
+    summary: 'Send the signed webhook to the partner at the current ladder level',
+    badParam: badCase,
+    body: NotifyBody,
+    responses: {
+      ...stepResponses('Delivered, or refused for good (recorded): how long to wait for the answer.', Notified),
+      429: { description: 'The partner asked us to slow down: the workflow retries with backoff.' },
+      502: { description: 'The partner answered 5xx or nothing: the workflow retries with backoff.' },
+    },
+  }),
+  ackTimeout: spec({
+    method: 'POST',
+    path: '/escalations/{caseId}/ack-timeout',
+    summary: 'The acknowledgement window passed: climb the ladder, or take the case back',
+    badParam: badCase,
+    body: TimeoutBody,
+    responses: stepResponses('What the workflow does next.', Instruction),
+  }),
+};
+
 /**
  * The internal function the `partner-escalation` workflow calls for every step, so that the
  * workflow never writes Firestore itself and every step lands on the case timeline. Internal only:
  * in production it accepts internal traffic with an OIDC token from the workflow's service account.
- *
- * POST /escalations/{caseId}/start | notify | ack-timeout
  */
 export function escalationStepsHandler(deps: EscalationStepsDeps): HttpFunction {
-  const badCase = () => domainError('unknown_case', 'Not a case ID.');
+  const routes = ESCALATION_STEP_ROUTES;
   return httpFunction('escalationSteps', { log: deps.log, projectId: deps.config.projectId }, [
-    route({
-      method: 'POST',
-      path: '/escalations/{caseId}/start',
-      summary: 'The workflow started: the case awaits the partner and the acknowledgement clock runs',
-      badParam: badCase,
-      body: StartBody,
-      responses: stepResponses('What the workflow does next.', Instruction),
-      handle: (body, { params }) => start(deps, params.caseId!, body),
-    }),
-    route({
-      method: 'POST',
-      path: '/escalations/{caseId}/notify',
-      summary: 'Send the signed webhook to the partner at the current ladder level',
-      badParam: badCase,
-      body: NotifyBody,
-      responses: {
-        ...stepResponses('Delivered, or refused for good (recorded): how long to wait for the answer.', Notified),
-        429: { description: 'The partner asked us to slow down: the workflow retries with backoff.' },
-        502: { description: 'The partner answered 5xx or nothing: the workflow retries with backoff.' },
-      },
-      handle: (body, { params, log }) => notify(deps, params.caseId!, body, log),
-    }),
-    route({
-      method: 'POST',
-      path: '/escalations/{caseId}/ack-timeout',
-      summary: 'The acknowledgement window passed: climb the ladder, or take the case back',
-      badParam: badCase,
-      body: TimeoutBody,
-      responses: stepResponses('What the workflow does next.', Instruction),
-      handle: (body, { params }) => ackTimeout(deps, params.caseId!, body),
-    }),
+    route(routes.start, (body, { params }) => start(deps, params.caseId!, body)),
+    route(routes.notify, (body, { params, log }) => notify(deps, params.caseId!, body, log)),
+    route(routes.ackTimeout, (body, { params }) => ackTimeout(deps, params.caseId!, body)),
   ]);
 }
 

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { DocumentId } from '../domain/case-model.js';
 import { domainError, fail, ok, type DomainError, type Result } from '../domain/result.js';
 import { toFieldIssues } from '../domain/zod-issues.js';
+import { FUNCTION_TRIGGERS, pathTemplateMatcher, type HttpFunctionName } from '../function-triggers.js';
 import { isDependencyUnavailable } from '../ports/dependency-failure.js';
 import type { Logger } from '../ports/logger.js';
 import { errorBody, httpStatusFor, MAX_BODY_BYTES, RETRY_AFTER_SECONDS } from './http-errors.js';
@@ -43,7 +44,12 @@ export interface RouteContext {
   trace: string | undefined;
 }
 
-export interface HttpRoute<I = unknown> {
+/**
+ * What a route is, apart from what it does: the method and path, its input and its documented
+ * answers. Each HTTP handler module exports its specs; the OpenAPI document (docs/openapi.json) is
+ * generated from them, and the route table (function-triggers.ts) must list the same method and path.
+ */
+export interface RouteSpec<I = unknown> {
   method: 'GET' | 'POST';
   /** An OpenAPI path template: `/partners/{partnerId}/callbacks`. Parameters are document IDs. */
   path: string;
@@ -58,7 +64,15 @@ export interface HttpRoute<I = unknown> {
   decode?: (req: Request) => Result<I>;
   /** With `decode`: the body it expects, for the document. */
   documentedBody?: z.ZodType;
+  /** Request headers the route reads, for the document. */
+  headers?: Record<string, { description: string; required?: boolean }>;
   responses: Record<number, DocumentedResponse>;
+}
+
+/** Declares a route spec, its input type inferred from `body` or `decode`. */
+export const spec = <I>(definition: RouteSpec<I>): RouteSpec<I> => definition;
+
+export interface HttpRoute<I = unknown> extends RouteSpec<I> {
   handle: (input: I, context: RouteContext) => Promise<Result<HttpAnswer>>;
   /** How this route shows an expected error to a browser (the intake form); default the JSON body. */
   renderError?: (error: DomainError, req: Request) => HttpAnswer | undefined;
@@ -67,23 +81,36 @@ export interface HttpRoute<I = unknown> {
 /** A route whose input type is its own business (what {@link httpFunction} takes a list of). */
 export type AnyRoute = HttpRoute<unknown>;
 
-/** Declares a route, its input type inferred from `body` or `decode`. */
-export const route = <I>(definition: HttpRoute<I>): AnyRoute => definition as unknown as AnyRoute;
+/** A route: what it is, and what it does with its input. */
+export const route = <I>(
+  definition: RouteSpec<I>,
+  handle: HttpRoute<I>['handle'],
+  options: Pick<HttpRoute<I>, 'renderError'> = {},
+): AnyRoute => ({ ...definition, handle, ...options }) as unknown as AnyRoute;
 
 export interface HttpFunctionDeps {
   log: Logger;
   projectId: string;
 }
 
-export function httpFunction(name: string, deps: HttpFunctionDeps, routes: readonly AnyRoute[]): HttpFunction {
-  const compiled = routes.map((r) => ({ route: r, matcher: pathMatcher(r.path) }));
+/**
+ * One HTTP function from its routes. They must be the routes the table gives the function
+ * (function-triggers.ts), which the local router and Firebase Hosting route by: a mismatch fails at
+ * cold start, not at a customer's request.
+ */
+export function httpFunction(name: HttpFunctionName, deps: HttpFunctionDeps, routes: readonly AnyRoute[]): HttpFunction {
+  const declared = FUNCTION_TRIGGERS[name].routes.map((r) => `${r.method} ${r.path}`).sort();
+  const served = routes.map((r) => `${r.method} ${r.path}`).sort();
+  if (declared.join('\n') !== served.join('\n')) {
+    throw new Error(`${name} serves ${served.join(', ')} but the route table says ${declared.join(', ')}`);
+  }
+  const compiled = routes.map((r) => ({ route: r, matcher: pathTemplateMatcher(r.path) }));
   return async (req: Request, res: Response) => {
     const trace = traceFromHeader(req.get('x-cloud-trace-context'), deps.projectId);
     const log = deps.log.with({ step: name, trace });
     let chosen: HttpRoute<unknown> | undefined;
     try {
-      const path = req.path.length > 1 ? req.path.replace(/\/+$/, '') : req.path;
-      const matches = compiled.map((c) => ({ ...c, params: c.matcher(path) })).filter((c) => c.params !== null);
+      const matches = compiled.map((c) => ({ ...c, params: c.matcher(req.path) })).filter((c) => c.params !== undefined);
       if (matches.length === 0) return send(res, errorAnswer(domainError('not_found', `Nothing here: ${req.method} ${req.path}`)));
       const match = matches.find((c) => c.route.method === req.method);
       if (!match) {
@@ -172,23 +199,6 @@ export const tooLarge = (length: number): DomainError =>
 export function unsupportedMediaType(contentType: string | undefined, accepted: readonly BodyKind[] = ['json']): DomainError {
   const names = accepted.map((k) => (k === 'json' ? 'application/json' : 'an HTML form (application/x-www-form-urlencoded)'));
   return domainError('unsupported_media_type', `Send ${names.join(' or ')}, in UTF-8.`, { details: { contentType: contentType ?? null } });
-}
-
-/**
- * A path template as a matcher: `/cases/{caseId}` matches `/cases/abc` with `{caseId: 'abc'}`.
- * Parameters are single segments, still percent-encoded (checked and decoded by {@link checkedParams}).
- */
-export function pathMatcher(template: string): (path: string) => Record<string, string> | null {
-  const names: string[] = [];
-  const pattern = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_m, name: string) => {
-    names.push(name);
-    return '([^/]+)';
-  });
-  const regex = new RegExp(`^${pattern}$`);
-  return (path) => {
-    const m = regex.exec(path);
-    return m ? Object.fromEntries(names.map((n, i) => [n, m[i + 1]!])) : null;
-  };
 }
 
 /** Every path parameter names a document: decoded and checked, or the route answers as if nothing were there. */

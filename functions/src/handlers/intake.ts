@@ -10,7 +10,7 @@ import type { EventBus } from '../ports/event-bus.js';
 import type { Logger } from '../ports/logger.js';
 import type { Registry } from '../ports/registry.js';
 import { httpStatusFor } from './http-errors.js';
-import { httpFunction, json, route, type HttpAnswer } from './http-function.js';
+import { httpFunction, json, route, spec, type HttpAnswer } from './http-function.js';
 import { renderConfirmation, renderIntakeForm } from './intake-page.js';
 
 export interface IntakeDeps {
@@ -41,6 +41,32 @@ interface Submission {
   isForm: boolean;
 }
 
+const formSpec = (path: string) =>
+  spec({ method: 'GET', path, summary: 'The intake form (HTML)', responses: { 200: { description: 'The form, as HTML.' } } });
+
+/** The routes of `intake`: what each takes and answers (docs/openapi.json). */
+export const INTAKE_ROUTES = {
+  form: formSpec('/'),
+  newCaseForm: formSpec('/cases/new'),
+  openCase: spec({
+    method: 'POST',
+    path: '/cases',
+    summary: 'Open a case',
+    accepts: ['json', 'form'],
+    decode: decodeSubmission,
+    documentedBody: CaseSubmission,
+    headers: { 'Idempotency-Key': { description: 'One per case form: the same key with the same content opens one case, however often it is sent.' } },
+    responses: {
+      201: { description: 'The case is stored with its first timeline event, and case-received is published.', schema: AcceptedCase },
+      200: { description: 'The same Idempotency-Key came again with the same content: the case it opened.', schema: AcceptedCase },
+      400: { description: 'The request has problems: every one of them, each with its path.' },
+      403: { description: "The org's support plan does not include third-party technology support." },
+      404: { description: 'No organization has this ID.' },
+      409: { description: 'The Idempotency-Key was used before for a different case.' },
+    },
+  }),
+};
+
 /**
  * `POST /cases` (JSON or the HTML form) and `GET /` (the form). Decode → validate → domain → one
  * commit → publish `case-received`. Every expected failure is a DomainError; a browser that posted
@@ -48,32 +74,13 @@ interface Submission {
  */
 export function intakeHandler(deps: IntakeDeps): HttpFunction {
   const newCaseId = deps.newCaseId ?? (() => randomUUID().replaceAll('-', ''));
-  const formPage = route({
-    method: 'GET',
-    path: '/',
-    summary: 'The intake form (HTML)',
-    responses: { 200: { description: 'The form, as HTML.' } },
-    handle: async () => ok({ status: 200, html: renderIntakeForm() }),
-  });
+  const form = async () => ok({ status: 200, html: renderIntakeForm() });
   return httpFunction('intake', deps, [
-    formPage,
-    { ...formPage, path: '/cases/new' },
-    route({
-      method: 'POST',
-      path: '/cases',
-      summary: 'Open a case',
-      accepts: ['json', 'form'],
-      decode: decodeSubmission,
-      documentedBody: CaseSubmission,
-      responses: {
-        201: { description: 'The case is stored with its first timeline event, and case-received is published.', schema: AcceptedCase },
-        200: { description: 'The same Idempotency-Key came again with the same content: the case it opened.', schema: AcceptedCase },
-        400: { description: 'The request has problems: every one of them, each with its path.' },
-        403: { description: "The org's support plan does not include third-party technology support." },
-        404: { description: 'No organization has this ID.' },
-        409: { description: 'The Idempotency-Key was used before for a different case.' },
-      },
-      handle: async (input, { req, log, trace }) => {
+    route(INTAKE_ROUTES.form, form),
+    route(INTAKE_ROUTES.newCaseForm, form),
+    route(
+      INTAKE_ROUTES.openCase,
+      async (input, { req, log, trace }) => {
         const outcome = await accept(deps, newCaseId, input.submission, input.key, log, trace);
         if (!outcome.ok) return outcome;
         const { accepted, created } = outcome.value;
@@ -81,8 +88,8 @@ export function intakeHandler(deps: IntakeDeps): HttpFunction {
         if (input.isForm && prefersHtml(req)) return ok({ status, html: renderConfirmation(accepted.caseId) });
         return json(status, accepted, { Location: accepted.links.self });
       },
-      renderError: (error, req) => (isFormPost(req) && prefersHtml(req) ? formPageFor(error, formValues(req)) : undefined),
-    }),
+      { renderError: (error, req) => (isFormPost(req) && prefersHtml(req) ? formPageFor(error, formValues(req)) : undefined) },
+    ),
   ]);
 }
 

@@ -9,7 +9,7 @@ import type { Logger } from '../ports/logger.js';
 import type { SecretStore } from '../ports/secret-store.js';
 import type { WebhookVerifier } from '../ports/webhook-verifier.js';
 import type { WorkflowCallbacks } from '../ports/workflow-starter.js';
-import { httpFunction, json, route, validate, type HttpAnswer } from './http-function.js';
+import { httpFunction, json, route, spec, validate, type HttpAnswer } from './http-function.js';
 import { publishCaseUpdated, type StepDeps } from './step-deps.js';
 
 export interface PartnerCallbackDeps extends StepDeps {
@@ -43,25 +43,32 @@ export const CallbackAccepted = z.object({ status: CaseStatus, duplicate: z.lite
  * protection) and the timeline event commit in one transaction; then `case-updated` is published
  * and, while the escalation workflow waits for this answer, the event is forwarded to it.
  */
+/** The partner callback route: what it takes and answers (docs/openapi.json). */
+export const PARTNER_CALLBACK_ROUTE = spec({
+  method: 'POST',
+  path: '/partners/{partnerId}/callbacks',
+  summary: "A partner's answer about a case escalated to it (Standard Webhooks signature)",
+  badParam: unknownCase,
+  documentedBody: CallbackBody,
+  headers: {
+    'webhook-id': { description: "The message's ID; a retry of the same message reuses it.", required: true },
+    'webhook-timestamp': { description: 'Seconds since the epoch; within 5 minutes of now.', required: true },
+    'webhook-signature': { description: 'Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>` entries.', required: true },
+  },
+  responses: {
+    202: { description: 'Taken: the case changed, its timeline has the answer, a waiting workflow was resumed.', schema: CallbackAccepted },
+    200: { description: 'This webhook-id was taken before: nothing happens twice.', schema: CallbackAccepted },
+    400: { description: 'The body has problems (after a valid signature).' },
+    401: { description: 'The signature is missing, wrong, or its timestamp is outside 5 minutes.' },
+    404: { description: 'No such case is escalated to this partner (an unknown partner gets the same answer).' },
+    409: { description: 'The answer does not apply to the case as it is now; the body names its status.' },
+  },
+});
+
 export function partnerCallbackHandler(deps: PartnerCallbackDeps): HttpFunction {
   const retry = deps.forwardRetry ?? { attempts: 3, initialDelayMs: 100 };
   return httpFunction('partnerCallback', { log: deps.log, projectId: deps.config.projectId }, [
-    route({
-      method: 'POST',
-      path: '/partners/{partnerId}/callbacks',
-      summary: "A partner's answer about a case escalated to it (Standard Webhooks signature)",
-      badParam: unknownCase,
-      documentedBody: CallbackBody,
-      responses: {
-        202: { description: 'Taken: the case changed, its timeline has the answer, a waiting workflow was resumed.', schema: CallbackAccepted },
-        200: { description: 'This webhook-id was taken before: nothing happens twice.', schema: CallbackAccepted },
-        400: { description: 'The body has problems (after a valid signature).' },
-        401: { description: 'The signature is missing, wrong, or its timestamp is outside 5 minutes.' },
-        404: { description: 'No such case is escalated to this partner (an unknown partner gets the same answer).' },
-        409: { description: 'The answer does not apply to the case as it is now; the body names its status.' },
-      },
-      handle: (_input, { req, params, log }) => takeCallback(deps, retry, req, params.partnerId!, log),
-    }),
+    route(PARTNER_CALLBACK_ROUTE, (_input, { req, params, log }) => takeCallback(deps, retry, req, params.partnerId!, log)),
   ]);
 }
 
