@@ -1,7 +1,8 @@
 import type { Approach, Case, Partner, Triage, WorkloadTechnology } from './case-model.js';
 import { containsName, sameCompany } from './name-matching.js';
 
-export interface Entry<T> {
+/** A reference record with its document ID (a partner, a workload technology), as the registry reads it. */
+export interface Identified<T> {
   id: string;
   record: T;
 }
@@ -31,8 +32,8 @@ export const TRIAGE_RULES = {
  */
 export function classifyCase(
   subject: Pick<Case, 'vendor' | 'product'>,
-  partners: readonly Entry<Partner>[],
-  workloads: readonly Entry<WorkloadTechnology>[],
+  partners: readonly Identified<Partner>[],
+  workloads: readonly Identified<WorkloadTechnology>[],
 ): Classification {
   const byVendor = partners.find((p) => [p.record.name, ...p.record.vendors].some((v) => sameCompany(subject.vendor, v)));
   if (byVendor) return collaborative(byVendor, TRIAGE_RULES.partnerVendor);
@@ -54,7 +55,7 @@ export function classifyCase(
   };
 }
 
-function collaborative(partner: Entry<Partner>, rule: string): Classification {
+function collaborative(partner: Identified<Partner>, rule: string): Classification {
   return {
     approach: 'collaborative',
     triage: { rule, matched: { kind: 'partner', id: partner.id, name: partner.record.name } },
@@ -62,7 +63,7 @@ function collaborative(partner: Entry<Partner>, rule: string): Classification {
   };
 }
 
-function inHouse(workload: Entry<WorkloadTechnology>, rule: string): Classification {
+function inHouse(workload: Identified<WorkloadTechnology>, rule: string): Classification {
   return {
     approach: 'workload',
     triage: { rule, matched: { kind: 'workload', id: workload.id, name: workload.record.name } },

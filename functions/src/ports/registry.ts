@@ -1,9 +1,7 @@
 import type { Org, Partner, WorkloadTechnology } from '../domain/case-model.js';
+import type { Identified } from '../domain/triage-classification.js';
 
-export interface Identified<T> {
-  id: string;
-  record: T;
-}
+export type { Identified };
 
 /**
  * Reference data that changes rarely and is read on every case: orgs (for the plan), the partner
