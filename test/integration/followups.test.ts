@@ -355,7 +355,7 @@ describe('paging and limits', () => {
     await tick();
     const open = await h.db.collection('cases').where('status', '==', 'resolved').count().get();
     expect(open.data().count).toBe(0);
-    expect(h.deps.log.entries.filter((e) => e.message === 'follow-up tick done').at(-1)).toMatchObject({ due: 230, acted: 230, pages: 3, complete: true });
+    expect(h.deps.log.entries.filter((e) => e.step === 'followups' && e.message === 'step applied').at(-1)).toMatchObject({ due: 230, acted: 230, pages: 3, complete: true });
   });
 });
 
@@ -395,7 +395,7 @@ describe('failures', () => {
   it('a tick that is not a JSON object is acknowledged and logged, not retried', async () => {
     await expect(tick('not json')).resolves.toBeUndefined();
     await expect(tick('[1]')).resolves.toBeUndefined();
-    expect(h.deps.log.entries.filter((e) => e.message.startsWith('malformed tick')).map((e) => e.reason)).toEqual(['data is not JSON', 'data is not a JSON object']);
+    expect(h.deps.log.entries.filter((e) => e.step === 'followups' && e.message.startsWith('malformed message')).map((e) => e.reason)).toEqual(['data is not JSON', 'data is not a JSON object']);
   });
 
   it('an empty tick ({}) is a tick', async () => {

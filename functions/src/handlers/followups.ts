@@ -1,11 +1,13 @@
 import type { CloudEvent, CloudEventFunction } from '@google-cloud/functions-framework';
 import { z } from 'zod';
+import { fail, ok, type Result } from '../domain/result.js';
 import type { Config } from '../config.js';
 import type { Case } from '../domain/case-model.js';
 import { decideFollowups, dueFollowups, partnerNudge, type NudgeDelivery, type RedriveTopic } from '../domain/followup-policy.js';
 import type { DueCase, DueCursor } from '../ports/case-store.js';
 import type { Logger } from '../ports/logger.js';
 import type { PartnerNotifier } from '../ports/partner-notifier.js';
+import { decodePush, pubsubFunction, type Decoded } from './pubsub-step.js';
 import { publishCaseUpdated, type StepDeps } from './step-deps.js';
 
 export interface FollowupsDeps extends Omit<StepDeps, 'config'> {
@@ -51,53 +53,24 @@ const REDRIVE_TYPES: Record<RedriveTopic, string> = {
 /**
  * `followup-tick` → follow up every case whose `nextActionAt` has come: SLA warnings and breaches,
  * customer reminders, automatic closures, partner nudges, and re-driving stuck pipeline steps
- * (domain/followup-policy.ts). The tick carries no case: it is decoded on its own (any JSON object).
- * A case that is not a valid record is logged and skipped; an unexpected error is logged, the other
- * cases are still followed up, and then the tick throws so that Pub/Sub redelivers it.
+ * (domain/followup-policy.ts). The tick carries no case: any JSON object is a tick. A case that is not
+ * a valid record is logged and skipped; an unexpected error is logged, the other cases are still
+ * followed up, and then the tick throws so that Pub/Sub redelivers it (pubsub-step.ts decides).
  */
 export function followupsHandler(deps: FollowupsDeps, limits: SweepLimits = DEFAULT_SWEEP_LIMITS): CloudEventFunction {
-  return async (event) => {
-    const tick = decodeTick(event);
-    if (!tick.ok) {
-      deps.log.error('malformed tick acknowledged without processing', { step: 'followups', messageId: event.id, reason: tick.reason });
-      return;
-    }
-    const log = deps.log.with({ step: 'followups', trace: tick.trace, messageId: tick.messageId });
-    const started = performance.now();
-    const durationMs = () => Math.round((performance.now() - started) * 10) / 10;
-    let report: SweepReport;
-    try {
-      report = await sweepFollowups(deps, limits, log);
-    } catch (error) {
-      log.error('follow-up tick failed; Pub/Sub will redeliver', { error, durationMs: durationMs() });
-      throw error;
-    }
-    if (!report.complete) log.warn('more cases were due than one tick handles; the next tick continues', { ...report, durationMs: durationMs() });
-    else log.info('follow-up tick done', { ...report, durationMs: durationMs() });
-  };
+  return pubsubFunction('followups', deps.log, decodeTick, async (_tick, log) => {
+    const report = await sweepFollowups(deps, limits, log);
+    return report.complete ? { kind: 'applied', detail: { ...report } } : { kind: 'partial', detail: { ...report } };
+  });
 }
 
-const PushedTick = z.object({
-  message: z.object({
-    data: z.string().optional(),
-    attributes: z.record(z.string(), z.string()).nullish(),
-    messageId: z.string().optional(),
-  }),
-});
-
-/** Cloud Scheduler sends `{"source": "cloud-scheduler"}`; any JSON object is a tick. */
-export function decodeTick(event: CloudEvent<unknown>): { ok: true; messageId: string; trace?: string } | { ok: false; reason: string } {
-  const pushed = PushedTick.safeParse(event.data);
-  if (!pushed.success) return { ok: false, reason: 'not a Pub/Sub message' };
-  const { message } = pushed.data;
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(message.data ?? '', 'base64').toString('utf8') || '{}');
-  } catch {
-    return { ok: false, reason: 'data is not JSON' };
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { ok: false, reason: 'data is not a JSON object' };
-  return { ok: true, messageId: message.messageId ?? event.id, trace: message.attributes?.trace };
+/** Cloud Scheduler sends `{"source": "cloud-scheduler"}`; any JSON object (or nothing) is a tick. */
+export function decodeTick(event: CloudEvent<unknown>): Result<Decoded<null>, string> {
+  const pushed = decodePush(event, '{}');
+  if (!pushed.ok) return pushed;
+  const { json, messageId, trace } = pushed.value;
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return fail('data is not a JSON object');
+  return ok({ message: null, logFields: { messageId, trace } });
 }
 
 /**

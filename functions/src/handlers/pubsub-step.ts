@@ -1,6 +1,7 @@
 import type { CloudEvent, CloudEventFunction } from '@google-cloud/functions-framework';
 import { z } from 'zod';
-import type { Logger } from '../ports/logger.js';
+import { fail, ok, type Result } from '../domain/result.js';
+import type { LogFields, Logger } from '../ports/logger.js';
 
 /** What a triage step gets from a Pub/Sub push, decoded. */
 export interface StepMessage {
@@ -20,7 +21,17 @@ export type StepOutcome =
   | { kind: 'already_applied' }
   | { kind: 'unknown_case' }
   /** The message is valid but the case is not where this step expects (never retried: the sweep re-drives). */
-  | { kind: 'skipped'; reason: string };
+  | { kind: 'skipped'; reason: string }
+  /** Done as far as one delivery may go; the next message carries on (the follow-up sweep's limits). */
+  | { kind: 'partial'; detail: Record<string, unknown> };
+
+/** What every push carries, decoded: the message ID and the trace, and the message's JSON data. */
+export interface PushedData {
+  messageId: string;
+  type: string;
+  trace?: string;
+  json: unknown;
+}
 
 const PushedMessage = z.object({
   message: z.object({
@@ -32,50 +43,59 @@ const PushedMessage = z.object({
 const MessageData = z.looseObject({ caseId: z.string().min(1).max(128) });
 
 /** Decodes the CloudEvent the Functions Framework makes of a push; a malformed one is a value, not a throw. */
-export function decodeStepMessage(event: CloudEvent<unknown>): { ok: true; value: StepMessage } | { ok: false; reason: string } {
+export function decodePush(event: CloudEvent<unknown>, emptyData = ''): Result<PushedData, string> {
   const pushed = PushedMessage.safeParse(event.data);
-  if (!pushed.success) return { ok: false, reason: 'not a Pub/Sub message' };
+  if (!pushed.success) return fail('not a Pub/Sub message');
   const { message } = pushed.data;
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.from(message.data ?? '', 'base64').toString('utf8'));
+    json = JSON.parse(Buffer.from(message.data ?? '', 'base64').toString('utf8') || emptyData);
   } catch {
-    return { ok: false, reason: 'data is not JSON' };
+    return fail('data is not JSON');
   }
-  const data = MessageData.safeParse(json);
-  if (!data.success) return { ok: false, reason: `data has no valid caseId: ${z.prettifyError(data.error)}` };
-  return {
-    ok: true,
-    value: {
-      caseId: data.data.caseId,
-      type: message.attributes?.type ?? 'unknown',
-      trace: message.attributes?.trace,
-      messageId: message.messageId ?? event.id,
-      data: data.data,
-    },
-  };
+  return ok({ messageId: message.messageId ?? event.id, type: message.attributes?.type ?? 'unknown', trace: message.attributes?.trace, json });
+}
+
+/** A step's message: the case it is about. */
+export function decodeStepMessage(event: CloudEvent<unknown>): Result<StepMessage, string> {
+  const pushed = decodePush(event);
+  if (!pushed.ok) return pushed;
+  const data = MessageData.safeParse(pushed.value.json);
+  if (!data.success) return fail(`data has no valid caseId: ${z.prettifyError(data.error)}`);
+  const { messageId, type, trace } = pushed.value;
+  return ok({ caseId: data.data.caseId, type, trace, messageId, data: data.data });
+}
+
+/** What a Pub/Sub function's decoder gives the shape: the message, and the fields its log lines carry. */
+export interface Decoded<M> {
+  message: M;
+  logFields: LogFields;
 }
 
 /**
- * The one place a Pub/Sub step's result becomes ack-or-retry. A malformed message is logged and
+ * The one place a Pub/Sub function's result becomes ack-or-retry. A malformed message is logged and
  * acknowledged (retrying cannot fix it); an expected outcome is logged and acknowledged; an
  * unexpected error (Firestore contention, the emulator down) is logged and rethrown, so the
  * framework answers 500 and Pub/Sub redelivers.
  */
-export function pubsubStep(step: string, log: Logger, run: (message: StepMessage, log: Logger) => Promise<StepOutcome>): CloudEventFunction {
+export function pubsubFunction<M>(
+  step: string,
+  log: Logger,
+  decode: (event: CloudEvent<unknown>) => Result<Decoded<M>, string>,
+  run: (message: M, log: Logger) => Promise<StepOutcome>,
+): CloudEventFunction {
   return async (event) => {
-    const decoded = decodeStepMessage(event);
+    const decoded = decode(event);
     if (!decoded.ok) {
-      log.error('malformed message acknowledged without processing', { step, messageId: event.id, reason: decoded.reason });
+      log.error('malformed message acknowledged without processing', { step, messageId: event.id, reason: decoded.error });
       return;
     }
-    const message = decoded.value;
-    const stepLog = log.with({ step, caseId: message.caseId, trace: message.trace, messageId: message.messageId });
+    const stepLog = log.with({ step, ...decoded.value.logFields });
     const started = performance.now();
     const elapsed = () => ({ durationMs: Math.round((performance.now() - started) * 10) / 10 });
     let outcome: StepOutcome;
     try {
-      outcome = await run(message, stepLog);
+      outcome = await run(decoded.value.message, stepLog);
     } catch (error) {
       stepLog.error('step failed; Pub/Sub will redeliver', { error, ...elapsed() });
       throw error;
@@ -83,6 +103,22 @@ export function pubsubStep(step: string, log: Logger, run: (message: StepMessage
     if (outcome.kind === 'unknown_case') stepLog.warn('message for an unknown case acknowledged', elapsed());
     else if (outcome.kind === 'skipped') stepLog.warn('message acknowledged without action', { reason: outcome.reason, ...elapsed() });
     else if (outcome.kind === 'already_applied') stepLog.info('already applied; output re-published', elapsed());
+    else if (outcome.kind === 'partial') stepLog.warn('step done as far as one delivery goes; the next one continues', { ...outcome.detail, ...elapsed() });
     else stepLog.info('step applied', { ...outcome.detail, ...elapsed() });
   };
+}
+
+/** A triage step: one case per message. */
+export function pubsubStep(step: string, log: Logger, run: (message: StepMessage, log: Logger) => Promise<StepOutcome>): CloudEventFunction {
+  return pubsubFunction(
+    step,
+    log,
+    (event) => {
+      const decoded = decodeStepMessage(event);
+      if (!decoded.ok) return decoded;
+      const m = decoded.value;
+      return ok({ message: m, logFields: { caseId: m.caseId, trace: m.trace, messageId: m.messageId } });
+    },
+    run,
+  );
 }
