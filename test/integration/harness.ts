@@ -5,6 +5,7 @@ import type { Firestore } from '@google-cloud/firestore';
 import { PubSub, type Message, type Subscription } from '@google-cloud/pubsub';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { clearFirestore } from '../../dev/emulators.js';
+import { eventually } from '../../dev/eventually.js';
 import { ControllableClock } from '../../dev/controllable-clock.js';
 import { MemoryLogger } from '../../dev/memory-logger.js';
 import { PubSubEventBus } from '../../functions/src/adapters/pubsub-event-bus.js';
@@ -82,13 +83,12 @@ export class TopicListener {
   }
 
   /** Waits until `count` messages arrived (or fails after `timeoutMs`). */
-  async waitFor(count: number, timeoutMs = 10_000): Promise<ReceivedMessage[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.messages.length < count) {
-      if (Date.now() > deadline) throw new Error(`expected ${count} messages, got ${this.messages.length}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    return this.messages;
+  waitFor(count: number, timeoutMs = 10_000): Promise<ReceivedMessage[]> {
+    return eventually(
+      async () => (this.messages.length >= count ? this.messages : undefined),
+      timeoutMs,
+      () => `${count} messages, got ${this.messages.length}`,
+    );
   }
 
   async close(): Promise<void> {
@@ -133,7 +133,7 @@ export async function startPipeline(
   };
 }
 
-export { eventually } from '../../dev/eventually.js';
+export { eventually };
 
 /** Waits until nothing has been logged for `quietMs`: every delivery in flight has been handled. */
 export async function settled(log: MemoryLogger, quietMs = 1_500): Promise<void> {
