@@ -6,6 +6,7 @@ import { PubSub, type Message, type Subscription } from '@google-cloud/pubsub';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { clearFirestore } from '../../dev/emulators.js';
 import { eventually } from '../../dev/eventually.js';
+import { T0 } from '../builders.js';
 import { ControllableClock } from '../../dev/controllable-clock.js';
 import { MemoryLogger } from '../../dev/memory-logger.js';
 import { PubSubEventBus } from '../../functions/src/adapters/pubsub-event-bus.js';
@@ -23,7 +24,8 @@ import { workloadCatalog } from '../../functions/src/adapters/firestore-registry
 /** Real adapters on the emulators, a frozen clock and an in-memory log: what an integration test runs on. */
 export type Harness = StackDeps<ControllableClock, MemoryLogger>;
 
-export const TEST_START = new Date('2026-11-23T09:00:00.000Z');
+/** Where the harness's frozen clock starts: the builders' T0, so a case they build was raised just now. */
+export const TEST_START = new Date(T0);
 
 export function createHarness(options: { bus?: (real: PubSubEventBus) => EventBus; env?: Record<string, string> } = {}): Harness {
   const config = loadConfig({ GOOGLE_CLOUD_PROJECT: inject('projectId'), TANDEM_PUBLIC_URL: 'http://tandem.test', ...options.env });
