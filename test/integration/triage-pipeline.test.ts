@@ -3,6 +3,7 @@ import type { Case, TimelineEvent } from '../../functions/src/domain/case-model.
 import type { BusMessage, EventBus, Topic } from '../../functions/src/ports/event-bus.js';
 import type { PubSubEventBus } from '../../functions/src/adapters/pubsub-event-bus.js';
 import { openCase } from '../../functions/src/domain/case-intake.js';
+import { anOrg } from '../builders.js';
 import {
   createHarness, eventually, listenTo, resetFirestore, seedOrgs, seedRegistry, settled, startPipeline, TEST_START,
   type Harness, type TopicListener,
@@ -36,7 +37,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await resetFirestore();
-  await seedOrgs(h.db, { 'org-premium': { name: 'Globex', supportPlan: 'premium' }, 'org-enhanced': { name: 'Acme', supportPlan: 'enhanced' } });
+  await seedOrgs(h.db, { 'org-premium': anOrg({ name: 'Globex', supportPlan: 'premium' }), 'org-enhanced': anOrg({ name: 'Acme', supportPlan: 'enhanced' }) });
   await seedRegistry(h.db);
   escalations = await listenTo(h.pubsub, 'escalation-requested');
 });
@@ -117,7 +118,7 @@ describe('at-least-once delivery', () => {
     const referenceTimeline = await h.deps.store.timeline(reference);
 
     // A case stored without intake's publish; then every step's message, three times, in a shuffled order.
-    const opened = openCase(submission('NetApp', 'ONTAP') as never, { name: 'Globex', supportPlan: 'premium' }, TEST_START);
+    const opened = openCase(submission('NetApp', 'ONTAP') as never, anOrg({ name: 'Globex', supportPlan: 'premium' }), TEST_START);
     if (!opened.ok) throw new Error('setup');
     await h.deps.store.createCase({ caseId: 'case-shuffled', case: opened.value.case, firstEvent: opened.value.event });
     const topics: Topic[] = ['case-received', 'case-classified', 'case-prioritized'];
