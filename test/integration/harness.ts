@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { inject } from 'vitest';
 import type { Firestore } from '@google-cloud/firestore';
-import { PubSub, type Message, type Subscription } from '@google-cloud/pubsub';
+import { PubSub, type Message, type Subscription, type Topic as PubSubTopic } from '@google-cloud/pubsub';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { clearFirestore } from '../../dev/emulators.js';
 import { eventually } from '../../dev/eventually.js';
@@ -66,8 +66,11 @@ export async function serveFunction(name: string): Promise<{ url: string; close(
  */
 export async function listenTo(pubsub: PubSub, topic: Topic): Promise<TopicListener> {
   const [subscription] = await pubsub.topic(topic).createSubscription(`${topic}-test-${Math.random().toString(36).slice(2)}`);
-  return new TopicListener(subscription);
+  return new TopicListener(subscription, pubsub.topic(topic));
 }
+
+/** The `type` attribute of {@link TopicListener.drain}'s markers; no function acts on it. */
+const MARKER_TYPE = 'test.marker';
 
 export interface ReceivedMessage {
   data: Record<string, unknown>;
@@ -76,10 +79,16 @@ export interface ReceivedMessage {
 
 export class TopicListener {
   readonly messages: ReceivedMessage[] = [];
+  private readonly markers = new Set<string>();
 
-  constructor(private readonly subscription: Subscription) {
+  constructor(
+    private readonly subscription: Subscription,
+    private readonly topic: PubSubTopic,
+  ) {
     subscription.on('message', (message: Message) => {
-      this.messages.push({ data: JSON.parse(message.data.toString()) as Record<string, unknown>, attributes: message.attributes });
+      const data = JSON.parse(message.data.toString()) as Record<string, unknown>;
+      if (message.attributes.type === MARKER_TYPE) this.markers.add(String(data.marker));
+      else this.messages.push({ data, attributes: message.attributes });
       message.ack();
     });
   }
@@ -91,6 +100,19 @@ export class TopicListener {
       timeoutMs,
       () => `${count} messages, got ${this.messages.length}`,
     );
+  }
+
+  /**
+   * Publishes a marker on the topic and waits for it to arrive (it is not recorded in `messages`).
+   * Pub/Sub does not promise order, but the emulator hands out a subscription's messages in the
+   * order they were published, so once the marker is in, so is everything published before it:
+   * what a test awaits before asserting that no further message came.
+   */
+  async drain(timeoutMs = 10_000): Promise<ReceivedMessage[]> {
+    const marker = Math.random().toString(36).slice(2);
+    await this.topic.publishMessage({ json: { marker }, attributes: { type: MARKER_TYPE } });
+    await eventually(async () => (this.markers.has(marker) ? true : undefined), timeoutMs, `the marker published on ${this.topic.name}`);
+    return this.messages;
   }
 
   async close(): Promise<void> {
