@@ -286,7 +286,8 @@ describe('overlapping ticks', () => {
       // warning, reminder, closure: one notification each; the stuck case's step once.
       const notes = await updates.waitFor(3);
       await received.waitFor(1);
-      await new Promise((r) => setTimeout(r, 500));
+      // The ticks have returned, so all they published is on the topics: once a marker published after it arrives, nothing more will.
+      await Promise.all([updates.drain(), received.drain()]);
       expect(notes.map((m) => `${String(m.data.caseId)} ${m.attributes.type}`).sort()).toEqual(['close case.status_changed', 'remind case.customer_reminded', 'warn case.sla_warning']);
       expect(received.messages.map((m) => m.data)).toEqual([{ caseId: 'stuck' }]);
       // Overlapping ticks may both send a due nudge (it goes out before it is recorded), always under one webhook-id.
