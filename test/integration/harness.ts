@@ -158,12 +158,3 @@ export async function startPipeline(
 }
 
 export { eventually };
-
-/** Waits until nothing has been logged for `quietMs`: every delivery in flight has been handled. */
-export async function settled(log: MemoryLogger, quietMs = 1_500): Promise<void> {
-  let seen = -1;
-  while (seen !== log.entries.length) {
-    seen = log.entries.length;
-    await new Promise((r) => setTimeout(r, quietMs));
-  }
-}
