@@ -14,20 +14,18 @@ import { nextActionAt } from '../functions/src/domain/followup-policy.js';
 import { followupsHandler } from '../functions/src/handlers/followups.js';
 import { TOPICS } from '../functions/src/ports/event-bus.js';
 import { createStackDeps } from '../dev/stack-deps.js';
+import { aCaseIn, anSla } from '../test/builders.js';
 import { fmt } from './bench-stack.js';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const iso = (minutesFromNow: number) => new Date(NOW.getTime() + minutesFromNow * 60_000).toISOString();
 
 /** An in_progress premium P2 case raised `raisedMinutesAgo` ago, nobody has answered yet (120 minutes to the first response). */
-const inProgress = (raisedMinutesAgo: number, responded: boolean): Case => ({
-  orgId: 'org-bench', plan: 'premium', contact: { name: 'Bench', email: 'bench@example.com' }, subject: 'Bench case', description: 'd',
-  product: 'PostgreSQL', vendor: 'PostgreSQL', priority: 'P2', requestedPriority: 'P2', environment: 'production', googleCloudProjectId: null,
-  status: 'in_progress', resumeStatus: null, approach: 'workload', triage: { rule: 'product_in_workload_catalog', matched: null }, partnerId: null,
-  queue: 'workload-databases',
-  sla: { targetMinutes: 120, firstResponseDueAt: iso(120 - raisedMinutesAgo), firstRespondedAt: responded ? iso(-raisedMinutesAgo + 5) : null, pausedMinutes: 0, pausedSince: null, warned: false, breached: false },
-  escalation: null, nextActionAt: null, statusChangedAt: iso(-raisedMinutesAgo), createdAt: iso(-raisedMinutesAgo), updatedAt: iso(-raisedMinutesAgo), version: 5,
-});
+const inProgress = (raisedMinutesAgo: number, responded: boolean): Case =>
+  aCaseIn('in_progress', {
+    orgId: 'org-bench', priority: 'P2', createdAt: iso(-raisedMinutesAgo),
+    sla: anSla({ targetMinutes: 120, firstRespondedAt: responded ? iso(-raisedMinutesAgo + 5) : null }, iso(-raisedMinutesAgo)),
+  });
 /** Quiet: half answered (nothing ahead), half raised a moment ago (the warning is 90 minutes away). */
 const quietCase = (i: number): Case => inProgress(i % 2 === 0 ? 600 : 1, i % 2 === 0);
 /** Due: raised 100 minutes ago, unanswered: the 75 % warning (at 90 minutes) has come. */

@@ -10,6 +10,7 @@ import { JsonLogger } from '../functions/src/adapters/json-logger.js';
 import { loadConfig } from '../functions/src/config.js';
 import { registerFunctions } from '../functions/src/register-functions.js';
 import { createStackDeps } from '../dev/stack-deps.js';
+import { anOrg } from '../test/builders.js';
 import { drive, fmt, serve } from './bench-stack.js';
 
 const body = (i: number) =>
@@ -39,7 +40,7 @@ export async function benchIntake(projectId: string, total = 1_500, concurrency 
   const stack = createStackDeps({ config, clock: new SystemClock(), log: new JsonLogger(() => {}) });
   const { db, realBus: bus } = stack;
   const { store, registry } = stack.deps;
-  await db.collection('orgs').doc('org-bench').set({ name: 'Bench Org', supportPlan: 'premium' });
+  await db.collection('orgs').doc('org-bench').set(anOrg({ name: 'Bench Org', supportPlan: 'premium' }));
   registerFunctions(stack.deps);
   http('bareCreate', async (req, res) => {
     await db.collection('bench').doc(randomUUID()).create(req.body as Record<string, unknown>);

@@ -16,6 +16,7 @@ import { createRouter } from '../dev/router.js';
 import { deletePushSubscriptions, ensurePubSubTopology, pushPath, pushTargets } from '../dev/pubsub-topology.js';
 import { seedDemoData } from '../dev/seed.js';
 import { createStackDeps } from '../dev/stack-deps.js';
+import { anOrg } from '../test/builders.js';
 import { fmt } from './bench-stack.js';
 
 /** Notes when route publishes the move to `triaged`, in this process: no extra hop to observe it. */
@@ -78,7 +79,7 @@ export async function benchPipeline(projectId: string, cases = 200, concurrency 
   const targets = pushTargets(['classify', 'prioritize', 'route']);
   await ensurePubSubTopology(pubsub, projectId, url, targets);
   await seedDemoData(db, url);
-  await db.collection('orgs').doc('org-bench').set({ name: 'Bench Org', supportPlan: 'premium' });
+  await db.collection('orgs').doc('org-bench').set(anOrg({ name: 'Bench Org', supportPlan: 'premium' }));
   const [hopTopic] = await pubsub.createTopic('bench-hop');
   await hopTopic.createSubscription('bench-hop-push', { pushConfig: { pushEndpoint: `${url}${pushPath('benchHop', projectId, 'bench-hop' as Topic)}` } });
   const hopPublisher = pubsub.topic('bench-hop', { batching: { maxMessages: 100, maxMilliseconds: 1 } });

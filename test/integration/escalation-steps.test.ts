@@ -5,7 +5,8 @@ import { Webhook } from 'standardwebhooks';
 import { readFileSync } from 'node:fs';
 import type { Case } from '../../functions/src/domain/case-model.js';
 import { DEFAULT_DEV_SECRETS_FILE } from '../../dev/stack-deps.js';
-import { createHarness, listenTo, resetFirestore, seedOrgs, seedRegistry, serveFunction, TEST_START, type Harness, type TopicListener } from './harness.js';
+import { aCaseIn, aClaimedEscalation, anOrg } from '../builders.js';
+import { createHarness, listenTo, resetFirestore, seedOrgs, seedRegistry, serveFunction, type Harness, type TopicListener } from './harness.js';
 
 /** The internal function the escalation workflow calls, driven directly as the workflow would. */
 let h: Harness;
@@ -22,7 +23,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await resetFirestore();
-  await seedOrgs(h.db, { 'org-premium': { name: 'Globex', supportPlan: 'premium' } });
+  await seedOrgs(h.db, { 'org-premium': anOrg({ name: 'Globex', supportPlan: 'premium' }) });
   await seedRegistry(h.db);
   await h.db.collection('cases').doc('case-1').set(claimedCase());
   updates = await listenTo(h.pubsub, 'case-updated');
@@ -31,21 +32,14 @@ afterEach(async () => {
   await updates.close();
 });
 
-function claimedCase(): Case {
-  const at = TEST_START.toISOString();
-  return {
-    orgId: 'org-premium', plan: 'premium', contact: { name: 'Ada', email: 'ada@globex.example' }, subject: 'Volumes read-only', description: 'd',
-    product: 'Cloud Volumes ONTAP', vendor: 'NetApp', priority: 'P1', requestedPriority: 'P1', environment: 'production', googleCloudProjectId: null,
-    status: 'triaged', resumeStatus: null, approach: 'collaborative', triage: { rule: 'vendor_is_partner', matched: { kind: 'partner', id: 'netapp', name: 'NetApp' } },
-    partnerId: 'netapp', queue: 'partner-netapp',
-    sla: { targetMinutes: 15, firstResponseDueAt: '2026-11-23T09:15:00.000Z', firstRespondedAt: null, pausedMinutes: 0, pausedSince: null, warned: false, breached: false },
-    escalation: {
-      claimId: 'claim-1', claimedAt: at, executionId: null, callbackUrl: null, level: 0, ackDueAt: null, partnerTicketId: null,
-      requestedAt: at, acknowledgedAt: null, lastPartnerUpdateAt: null, lastNudgedAt: null, outcome: null, endedAt: null,
-    },
-    nextActionAt: null, statusChangedAt: at, createdAt: at, updatedAt: at, version: 5,
-  };
-}
+/**
+ * A triaged NetApp P1 case of org-premium whose escalation `claim-1` has been claimed at the harness's
+ * start, its execution not yet recorded (version 5); NetApp's P1 target gives the 09:30 deadline.
+ */
+const claimedCase = (): Case =>
+  aCaseIn('triaged', {
+    orgId: 'org-premium', partnerId: 'netapp', priority: 'P1', escalation: aClaimedEscalation({ claimId: 'claim-1' }), version: 5,
+  });
 
 const step = (path: string, body: unknown) =>
   fetch(`${fn.url}/escalations/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

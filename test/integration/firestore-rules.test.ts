@@ -8,7 +8,8 @@ import {
   type RulesTestEnvironment,
 } from '@firebase/rules-unit-testing';
 import { setLogLevel } from 'firebase/firestore';
-import type { Case, Org, Partner, TimelineEvent, TimelineEventType, WorkloadTechnology } from '../../functions/src/domain/case-model.js';
+import type { Case, CaseStatus, Org, Partner, TimelineEvent, TimelineEventType, WorkloadTechnology } from '../../functions/src/domain/case-model.js';
+import { aCaseIn, anEscalation, anEvent, anOrg, aPartner, T0 } from '../builders.js';
 
 /**
  * firestore.rules on the Firestore emulator of the integration tier, through the client SDK a browser
@@ -17,7 +18,7 @@ import type { Case, Org, Partner, TimelineEvent, TimelineEventType, WorkloadTech
  * the rules' doing, not a missing document's.
  */
 const PROJECT_ID = 'demo-tandem-rules';
-const AT = '2026-11-23T09:00:00.000Z';
+const AT = T0;
 
 let env: RulesTestEnvironment;
 
@@ -55,76 +56,31 @@ const db = (who: RulesTestContext) => who.firestore();
 
 // ---- What is stored -----------------------------------------------------------------------------
 
-/** A case as the functions write it; `satisfies Case` keeps the seed in step with the model. */
-const aCase = (overrides: Partial<Case>): Case =>
-  ({
-    orgId: 'org-a',
-    plan: 'premium',
-    contact: { name: 'Ada Lovelace', email: 'ada@org-a.example' },
-    subject: 'Volumes go read-only after failover',
-    description: 'After a zone failover, CVO volumes mount read-only on the GKE nodes.',
-    product: 'NetApp Cloud Volumes ONTAP',
-    vendor: 'NetApp',
-    priority: 'P1',
-    requestedPriority: 'P1',
-    environment: 'production',
-    googleCloudProjectId: 'org-a-prod-42',
-    status: 'triaged',
-    resumeStatus: null,
-    approach: 'collaborative',
-    triage: { rule: 'partner-vendor', matched: { kind: 'partner', id: 'netapp', name: 'NetApp' } },
-    partnerId: 'netapp',
-    queue: null,
-    sla: {
-      targetMinutes: 15,
-      firstResponseDueAt: '2026-11-23T09:15:00.000Z',
-      firstRespondedAt: null,
-      pausedMinutes: 0,
-      pausedSince: null,
-      warned: false,
-      breached: false,
-    },
-    escalation: null,
-    nextActionAt: '2026-11-23T09:15:00.000Z',
-    statusChangedAt: AT,
-    createdAt: AT,
-    updatedAt: AT,
-    version: 2,
-    ...overrides,
-  }) satisfies Case;
+/**
+ * Cases as the functions write them (the builders check them against the model): org-a's unless
+ * said otherwise, each due for a follow-up at 09:15, so that all three are in the engineer's
+ * follow-up query below.
+ */
+const aCaseOf = (status: CaseStatus, overrides: Partial<Case> = {}): Case =>
+  aCaseIn(status, { orgId: 'org-a', contact: { name: 'Ada Lovelace', email: 'ada@org-a.example' }, nextActionAt: '2026-11-23T09:15:00.000Z', ...overrides });
 
-const anEvent = (type: TimelineEventType, internal: boolean): TimelineEvent => ({
-  type,
-  at: AT,
-  actor: internal ? { kind: 'engineer', id: 'grace' } : { kind: 'system', id: 'tandem' },
-  data: internal ? { note: 'Customer runs an unsupported ONTAP build; ask NetApp to confirm.' } : {},
-  internal,
-});
+/** A public entry by Tandem, or an internal note by an engineer. */
+const timelineEntry = (type: TimelineEventType, internal: boolean): TimelineEvent =>
+  anEvent({
+    type,
+    at: AT,
+    actor: internal ? { kind: 'engineer', id: 'grace' } : { kind: 'system', id: 'tandem' },
+    data: internal ? { note: 'Customer runs an unsupported ONTAP build; ask NetApp to confirm.' } : {},
+    internal,
+  });
 
 const CASES = {
-  /** org-a's case, escalated to NetApp. */
-  escalated: aCase({
-    status: 'awaiting_partner',
-    escalation: {
-      claimId: 'claim-1',
-      claimedAt: AT,
-      executionId: 'x',
-      callbackUrl: null,
-      level: 0,
-      ackDueAt: null,
-      partnerTicketId: null,
-      requestedAt: AT,
-      acknowledgedAt: null,
-      lastPartnerUpdateAt: null,
-      lastNudgedAt: null,
-      outcome: null,
-      endedAt: null,
-    },
-  }),
+  /** org-a's case, escalated to NetApp (requested at AT). */
+  escalated: aCaseOf('awaiting_partner', { partnerId: 'netapp', escalation: anEscalation({ requestedAt: AT }) }),
   /** org-a's case, matched to NetApp at triage but not escalated (yet). */
-  notEscalated: aCase({ subject: 'Snapshot schedule skipped overnight', status: 'in_progress' }),
+  notEscalated: aCaseOf('in_progress', { approach: 'collaborative', partnerId: 'netapp', escalation: null, subject: 'Snapshot schedule skipped overnight' }),
   /** org-b's case, no partner involved. */
-  orgB: aCase({
+  orgB: aCaseOf('in_progress', {
     orgId: 'org-b',
     contact: { name: 'Bob Page', email: 'bob@org-b.example' },
     subject: 'GKE node pool upgrade stuck',
@@ -143,21 +99,21 @@ async function seed(): Promise<void> {
     const writes: Promise<unknown>[] = [];
     for (const [id, data] of Object.entries(CASES)) {
       writes.push(store.doc(`cases/${id}`).set(data));
-      writes.push(store.doc(`cases/${id}/events/received`).set(anEvent('case_received', false)));
-      writes.push(store.doc(`cases/${id}/events/note`).set(anEvent('note_added', true)));
+      writes.push(store.doc(`cases/${id}/events/received`).set(timelineEntry('case_received', false)));
+      writes.push(store.doc(`cases/${id}/events/note`).set(timelineEntry('note_added', true)));
     }
     const orgs: Record<string, Org> = {
-      'org-a': { name: 'Acme Retail', supportPlan: 'premium' },
-      'org-b': { name: 'Globex', supportPlan: 'enhanced' },
+      'org-a': anOrg({ name: 'Acme Retail', supportPlan: 'premium' }),
+      'org-b': anOrg({ name: 'Globex', supportPlan: 'enhanced' }),
     };
-    const partner = (name: string, vendor: string): Partner => ({
-      name,
-      vendors: [vendor],
-      products: [],
-      webhookUrl: `https://${vendor.toLowerCase()}.example/tandem`,
-      ackTargetsMinutes: { P1: 30 },
-      escalationLadder: [{ name: 'Duty manager', email: `duty@${vendor.toLowerCase()}.example` }],
-    });
+    const partner = (name: string, vendor: string): Partner =>
+      aPartner({
+        name,
+        vendors: [vendor],
+        products: [],
+        webhookUrl: `https://${vendor.toLowerCase()}.example/tandem`,
+        escalationLadder: [{ name: 'Duty manager', email: `duty@${vendor.toLowerCase()}.example` }],
+      });
     const partners: Record<string, Partner> = { netapp: partner('NetApp', 'NetApp'), purestorage: partner('Pure Storage', 'Pure') };
     const gke: WorkloadTechnology = { name: 'GKE', aliases: ['Kubernetes Engine'], vendor: 'Google', queue: 'containers' };
     for (const [id, data] of Object.entries(orgs)) writes.push(store.doc(`orgs/${id}`).set(data));
@@ -291,8 +247,8 @@ describe('cases/{caseId}/events/{eventId}', () => {
 
   it('no client can append to or rewrite a timeline, even an engineer', async () => {
     await expectNoWrites(engineer(), 'cases/escalated/events/note', { internal: false });
-    await expectNoWrites(customerA(), 'cases/escalated/events/received', anEvent('status_changed', false));
-    await expectNoWrites(netapp(), 'cases/escalated/events/received', anEvent('partner_updated', false));
+    await expectNoWrites(customerA(), 'cases/escalated/events/received', timelineEntry('status_changed', false));
+    await expectNoWrites(netapp(), 'cases/escalated/events/received', timelineEntry('partner_updated', false));
   });
 });
 

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FollowupTicker } from '../../dev/followup-ticker.js';
 import type { Case, TimelineEvent } from '../../functions/src/domain/case-model.js';
 import { sweepFollowups } from '../../functions/src/handlers/followups.js';
+import { aCaseIn, anOrg, anSla, aSeedEvent } from '../builders.js';
 import { createHarness, resetFirestore, seedOrgs, TEST_START, type Harness } from './harness.js';
 
 const MINUTE = 60_000;
@@ -15,7 +16,7 @@ let ticker: FollowupTicker;
 beforeEach(async () => {
   h = createHarness();
   await resetFirestore();
-  await seedOrgs(h.db, { 'org-premium': { name: 'Globex', supportPlan: 'premium' } });
+  await seedOrgs(h.db, { 'org-premium': anOrg({ name: 'Globex', supportPlan: 'premium' }) });
   ticks = [];
   ticker = new FollowupTicker({
     clock: h.deps.clock,
@@ -31,16 +32,11 @@ afterEach(async () => {
   await h.close();
 });
 
-const waiting = (statusChangedAt = t0): Case => ({
-  orgId: 'org-premium', plan: 'premium', contact: { name: 'Ada', email: 'ada@globex.example' }, subject: 's', description: 'd', product: 'PostgreSQL',
-  vendor: 'PostgreSQL', priority: 'P3', requestedPriority: 'P3', environment: 'production', googleCloudProjectId: null, status: 'awaiting_customer',
-  resumeStatus: 'in_progress', approach: 'workload', triage: { rule: 'r', matched: null }, partnerId: null, queue: 'workload-databases',
-  sla: { targetMinutes: 240, firstResponseDueAt: t0, firstRespondedAt: t0, pausedMinutes: 0, pausedSince: statusChangedAt, warned: false, breached: false },
-  escalation: null, nextActionAt: null, statusChangedAt, createdAt: t0, updatedAt: statusChangedAt, version: 6,
-});
+/** A case of org-premium raised at t0, answered, and waiting for the customer since `statusChangedAt`. */
+const waiting = (statusChangedAt = t0): Case =>
+  aCaseIn('awaiting_customer', { orgId: 'org-premium', createdAt: t0, statusChangedAt, sla: anSla({ firstRespondedAt: t0, pausedSince: statusChangedAt }) });
 
-const seed = (caseId: string, c: Case) =>
-  h.deps.store.createCase({ caseId, case: c, firstEvent: { type: 'case_received', at: c.createdAt, actor: { kind: 'system', id: 'test' }, data: {}, internal: true } });
+const seed = (caseId: string, c: Case) => h.deps.store.createCase({ caseId, case: c, firstEvent: aSeedEvent(c.createdAt) });
 
 const followupsOn = async (caseId: string) =>
   (await h.db.collection('cases').doc(caseId).collection('events').orderBy('__name__').get()).docs

@@ -5,13 +5,14 @@ import type { CloudEvent, CloudEventFunction } from '@google-cloud/functions-fra
 import { getFunction } from '@google-cloud/functions-framework/testing';
 import type { PubSubEventBus } from '../../functions/src/adapters/pubsub-event-bus.js';
 import { verifyWebhook } from '../../functions/src/adapters/standard-webhooks.js';
-import type { Case, CaseStatus, Escalation, Sla, TimelineEvent } from '../../functions/src/domain/case-model.js';
+import type { Case, CaseStatus, TimelineEvent } from '../../functions/src/domain/case-model.js';
 import { decided, justChange } from '../../functions/src/domain/case-change.js';
 import { changeStatus } from '../../functions/src/domain/case-state-machine.js';
 import { nextActionAt } from '../../functions/src/domain/followup-policy.js';
 import { applyPartnerEvent } from '../../functions/src/domain/partner-escalation.js';
 import type { BusMessage, EventBus, Topic } from '../../functions/src/ports/event-bus.js';
 import { demoPartners } from '../../dev/seed-data.js';
+import { aCase, aCaseIn, anAcknowledgedEscalation, anEscalation, anOrg, anSla, aSeedEvent } from '../builders.js';
 import { createHarness, listenTo, resetFirestore, seedOrgs, TEST_START, type Harness } from './harness.js';
 
 /** Fails every publish while armed, as a Pub/Sub outage would. */
@@ -67,7 +68,7 @@ beforeEach(async () => {
   h = createHarness({ bus: (real) => (bus = new SwitchableBus(real)) });
   followups = getFunction('followups') as CloudEventFunction;
   await resetFirestore();
-  await seedOrgs(h.db, { 'org-premium': { name: 'Globex', supportPlan: 'premium' } });
+  await seedOrgs(h.db, { 'org-premium': anOrg({ name: 'Globex', supportPlan: 'premium' }) });
   await h.db.collection('partners').doc('netapp').set({ ...demoPartners('http://unused.test').netapp, webhookUrl: partner.url });
   partner.received.length = 0;
   partner.status = 200;
@@ -94,34 +95,16 @@ const DAY = 24 * 60;
 const iso = (minutes: number) => new Date(TEST_START.getTime() + minutes * MINUTE).toISOString();
 const t0 = TEST_START.toISOString();
 
-const sla = (overrides: Partial<Sla> = {}): Sla => ({
-  targetMinutes: 120, firstResponseDueAt: iso(120), firstRespondedAt: null, pausedMinutes: 0, pausedSince: null, warned: false, breached: false, ...overrides,
-});
-const responded = sla({ firstRespondedAt: t0 });
-const escalation = (overrides: Partial<Escalation> = {}): Escalation => ({
-  claimId: 'claim-1', claimedAt: t0, executionId: 'exec-1', callbackUrl: null, level: 0, ackDueAt: null, partnerTicketId: 'NETAPP-1001',
-  requestedAt: t0, acknowledgedAt: t0, lastPartnerUpdateAt: t0, lastNudgedAt: null, outcome: 'acknowledged', endedAt: t0, ...overrides,
-});
-
-function aCase(status: CaseStatus, overrides: Partial<Case> = {}): Case {
-  return {
-    orgId: 'org-premium', plan: 'premium', contact: { name: 'Ada', email: 'ada@globex.example' }, subject: `A ${status} case`, description: 'd',
-    product: 'Cloud Volumes ONTAP', vendor: 'NetApp', priority: 'P2', requestedPriority: 'P2', environment: 'production', googleCloudProjectId: null,
-    status, resumeStatus: null, approach: 'workload', triage: { rule: 'r', matched: null }, partnerId: null, queue: 'workload-general',
-    sla: sla(), escalation: null, nextActionAt: null, statusChangedAt: t0, createdAt: t0, updatedAt: t0, version: 5, ...overrides,
-  };
-}
-
-const collaborative = (status: CaseStatus, overrides: Partial<Case> = {}): Case =>
-  aCase(status, { approach: 'collaborative', partnerId: 'netapp', queue: 'partner-netapp', triage: { rule: 'vendor_is_partner', matched: { kind: 'partner', id: 'netapp', name: 'NetApp' } }, ...overrides });
+/**
+ * The cases are org-premium's, raised at t0 (the harness's start) on premium P2 unless a priority is
+ * given: aCaseIn(status) is a case whose fields agree with its status (answered once the customer
+ * heard from someone, an acknowledged escalation when the partner is engaged, all at t0).
+ */
+const responded = anSla({ firstRespondedAt: t0 });
 
 /** Stored through the store, so `nextActionAt` is set the way every write sets it. */
 async function seed(cases: Record<string, Case>): Promise<void> {
-  await Promise.all(
-    Object.entries(cases).map(([caseId, c]) =>
-      h.deps.store.createCase({ caseId, case: c, firstEvent: { type: 'case_received', at: c.createdAt, actor: { kind: 'system', id: 'test' }, data: {}, internal: true } }),
-    ),
-  );
+  await Promise.all(Object.entries(cases).map(([caseId, c]) => h.deps.store.createCase({ caseId, case: c, firstEvent: aSeedEvent(c.createdAt) })));
 }
 
 const timelineOf = async (caseId: string): Promise<TimelineEvent[]> =>
@@ -179,23 +162,26 @@ describe('a simulated week over cases in every status', () => {
   it('each warning, breach, reminder, nudge and closure happens exactly once, on time, with the pause respected', { timeout: 120_000 }, async () => {
     await seed({
       // premium P2: 120 minutes to the first response.
-      'in-progress': aCase('in_progress'),
-      'in-progress-answered': aCase('in_progress', { sla: responded }),
-      // premium P1 while the partner is asked: 15 minutes, the warning at 11m15s.
-      'awaiting-partner': collaborative('awaiting_partner', { priority: 'P1', requestedPriority: 'P1', sla: sla({ targetMinutes: 15, firstResponseDueAt: iso(15) }), escalation: escalation({ ackDueAt: iso(60), acknowledgedAt: null, lastPartnerUpdateAt: null, outcome: null, endedAt: null }) }),
-      'partner-engaged': collaborative('partner_engaged', { sla: responded, escalation: escalation() }),
-      'awaiting-customer': aCase('awaiting_customer', { resumeStatus: 'in_progress', sla: { ...responded, pausedSince: t0 } }),
-      'awaiting-customer-replies': aCase('awaiting_customer', { resumeStatus: 'in_progress', sla: { ...responded, pausedSince: t0 } }),
+      // premium P2: 120 minutes to the first response.
+      'in-progress': aCaseIn('in_progress'),
+      'in-progress-answered': aCaseIn('in_progress', { sla: responded }),
+      // premium P1 while the partner is asked: 15 minutes, the warning at 11m15s; the partner's deadline at 10:00.
+      'awaiting-partner': aCaseIn('awaiting_partner', { priority: 'P1', sla: anSla({ targetMinutes: 15, firstResponseDueAt: iso(15) }), escalation: anEscalation({ ackDueAt: iso(60) }) }),
+      // Engaged and acknowledged at t0; the nudges name Ada.
+      'partner-engaged': aCaseIn('partner_engaged', { contact: { name: 'Ada', email: 'ada@globex.example' }, escalation: anAcknowledgedEscalation({ acknowledgedAt: t0, lastPartnerUpdateAt: t0 }) }),
+      // Answered, and waiting on the customer since t0.
+      'awaiting-customer': aCaseIn('awaiting_customer', { statusChangedAt: t0, sla: anSla({ firstRespondedAt: t0, pausedSince: t0 }) }),
+      'awaiting-customer-replies': aCaseIn('awaiting_customer', { statusChangedAt: t0, sla: anSla({ firstRespondedAt: t0, pausedSince: t0 }) }),
       // Raised at 08:00 with 120 minutes, waiting on the customer since 08:30 before anyone answered: 90 minutes left.
-      paused: aCase('awaiting_customer', { resumeStatus: 'in_progress', createdAt: iso(-60), statusChangedAt: iso(-30), sla: sla({ firstResponseDueAt: iso(60), pausedSince: iso(-30) }) }),
-      resolved: aCase('resolved', { sla: responded }),
-      'resolved-reopened': aCase('resolved', { sla: responded }),
-      referred: aCase('referred_to_vendor', { sla: responded }),
-      closed: aCase('closed', { sla: responded }),
-      // Prioritized, but the route step never ran: stuck in received.
-      received: aCase('received', { queue: null }),
+      paused: aCaseIn('awaiting_customer', { createdAt: iso(-60), statusChangedAt: iso(-30), sla: anSla({ targetMinutes: 120, firstResponseDueAt: iso(60), pausedSince: iso(-30) }) }),
+      resolved: aCaseIn('resolved'),
+      'resolved-reopened': aCaseIn('resolved'),
+      referred: aCaseIn('referred_to_vendor'),
+      closed: aCaseIn('closed'),
+      // Prioritized, but the route step never ran: stuck in received (an in_progress case's fields, not yet queued).
+      received: aCase({ status: 'received', queue: null }),
       // Triaged for the partner, but the escalation never started: stuck in triaged. P4: 480 minutes.
-      triaged: collaborative('triaged', { priority: 'P4', requestedPriority: 'P4', sla: sla({ targetMinutes: 480, firstResponseDueAt: iso(480) }) }),
+      triaged: aCaseIn('triaged', { priority: 'P4', sla: anSla({ targetMinutes: 480, firstResponseDueAt: iso(480) }) }),
     });
     expect(await caseOf('closed')).toMatchObject({ nextActionAt: null });
 
@@ -276,11 +262,11 @@ describe('a simulated week over cases in every status', () => {
 describe('overlapping ticks', () => {
   it('three ticks at once act once: every follow-up is applied by one of them, and notified once', async () => {
     await seed({
-      warn: aCase('in_progress'),
-      remind: aCase('awaiting_customer', { resumeStatus: 'in_progress', sla: responded, statusChangedAt: iso(-3 * DAY) }),
-      close: aCase('resolved', { sla: responded, statusChangedAt: iso(-3 * DAY) }),
-      nudge: collaborative('partner_engaged', { sla: responded, statusChangedAt: iso(-2 * DAY), escalation: escalation({ acknowledgedAt: iso(-2 * DAY), lastPartnerUpdateAt: iso(-DAY) }) }),
-      stuck: aCase('received', { triage: null, approach: null, sla: null, queue: null }),
+      warn: aCaseIn('in_progress'),
+      remind: aCaseIn('awaiting_customer', { statusChangedAt: iso(-3 * DAY) }),
+      close: aCaseIn('resolved', { statusChangedAt: iso(-3 * DAY) }),
+      nudge: aCaseIn('partner_engaged', { statusChangedAt: iso(-2 * DAY), escalation: anAcknowledgedEscalation({ acknowledgedAt: iso(-2 * DAY), lastPartnerUpdateAt: iso(-DAY) }) }),
+      stuck: aCaseIn('received'),
     });
     h.deps.clock.advance(90 * MINUTE);
     const updates = await listenTo(h.pubsub, 'case-updated');
@@ -300,7 +286,8 @@ describe('overlapping ticks', () => {
       // warning, reminder, closure: one notification each; the stuck case's step once.
       const notes = await updates.waitFor(3);
       await received.waitFor(1);
-      await new Promise((r) => setTimeout(r, 500));
+      // The ticks have returned, so all they published is on the topics: once a marker published after it arrives, nothing more will.
+      await Promise.all([updates.drain(), received.drain()]);
       expect(notes.map((m) => `${String(m.data.caseId)} ${m.attributes.type}`).sort()).toEqual(['close case.status_changed', 'remind case.customer_reminded', 'warn case.sla_warning']);
       expect(received.messages.map((m) => m.data)).toEqual([{ caseId: 'stuck' }]);
       // Overlapping ticks may both send a due nudge (it goes out before it is recorded), always under one webhook-id.
@@ -320,14 +307,14 @@ describe('cost', () => {
   it('with 10,000 quiet cases and 10 due, a tick reads at most 30 documents', { timeout: 180_000 }, async () => {
     const quiet = (i: number): Case =>
       i % 2 === 0
-        ? aCase('in_progress', { sla: responded, nextActionAt: null })
-        : aCase('resolved', { sla: responded, statusChangedAt: iso(DAY), nextActionAt: iso(4 * DAY) });
+        ? aCaseIn('in_progress', { sla: responded, nextActionAt: null })
+        : aCaseIn('resolved', { statusChangedAt: iso(DAY), nextActionAt: iso(4 * DAY) });
     for (let start = 0; start < 10_000; start += 500) {
       const batch = h.db.batch();
       for (let i = start; i < start + 500; i++) batch.set(h.db.collection('cases').doc(`quiet-${String(i).padStart(5, '0')}`), quiet(i));
       await batch.commit();
     }
-    await seed(Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`due-${i}`, aCase('in_progress')])));
+    await seed(Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`due-${i}`, aCaseIn('in_progress')])));
     h.deps.clock.advance(90 * MINUTE);
 
     const before = h.deps.store.ops();
@@ -347,7 +334,7 @@ describe('paging and limits', () => {
   it('a tick pages through more due cases than fit in one page', async () => {
     const batch = h.db.batch();
     for (let i = 0; i < 230; i++) {
-      const c = aCase('resolved', { sla: responded });
+      const c = aCaseIn('resolved');
       batch.set(h.db.collection('cases').doc(`due-${String(i).padStart(3, '0')}`), { ...c, nextActionAt: nextActionAt(c, h.deps.config.followupPeriods) });
     }
     await batch.commit();
@@ -361,7 +348,7 @@ describe('paging and limits', () => {
 
 describe('failures', () => {
   it('a case that is not a valid record is logged and skipped; the others are followed up and the tick succeeds', async () => {
-    await seed({ good: aCase('resolved', { sla: responded }) });
+    await seed({ good: aCaseIn('resolved') });
     await h.db.collection('cases').doc('bad').set({ status: 'resolved', nextActionAt: iso(0) });
     h.deps.clock.advance(3 * DAY * MINUTE);
     await expect(tick()).resolves.toBeUndefined();
@@ -370,7 +357,7 @@ describe('failures', () => {
   });
 
   it('a partner that does not answer is nudged again on the next tick, under the same webhook-id; nothing is recorded until it answers', async () => {
-    await seed({ nudge: collaborative('partner_engaged', { sla: responded, escalation: escalation() }) });
+    await seed({ nudge: aCaseIn('partner_engaged') });
     partner.status = 503;
     h.deps.clock.advance(DAY * MINUTE);
     await tick();
@@ -383,7 +370,7 @@ describe('failures', () => {
   });
 
   it('a transient error (Pub/Sub down) makes the tick throw so that it is redelivered, after the other cases are done', async () => {
-    await seed({ close: aCase('resolved', { sla: responded }), nudge: collaborative('partner_engaged', { sla: responded, escalation: escalation({ lastPartnerUpdateAt: iso(-2 * DAY) }) }) });
+    await seed({ close: aCaseIn('resolved'), nudge: aCaseIn('partner_engaged', { escalation: anAcknowledgedEscalation({ lastPartnerUpdateAt: iso(-2 * DAY) }) }) });
     h.deps.clock.advance(3 * DAY * MINUTE);
     bus!.failing = true;
     await expect(tick()).rejects.toThrow(/UNAVAILABLE/);
@@ -399,7 +386,7 @@ describe('failures', () => {
   });
 
   it('an empty tick ({}) is a tick', async () => {
-    await seed({ close: aCase('resolved', { sla: responded }) });
+    await seed({ close: aCaseIn('resolved') });
     h.deps.clock.advance(3 * DAY * MINUTE);
     await tick('{}');
     expect((await caseOf('close')).status).toBe('closed');

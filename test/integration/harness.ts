@@ -2,9 +2,11 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { inject } from 'vitest';
 import type { Firestore } from '@google-cloud/firestore';
-import { PubSub, type Message, type Subscription } from '@google-cloud/pubsub';
+import { PubSub, type Message, type Subscription, type Topic as PubSubTopic } from '@google-cloud/pubsub';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { clearFirestore } from '../../dev/emulators.js';
+import { eventually } from '../../dev/eventually.js';
+import { T0 } from '../builders.js';
 import { ControllableClock } from '../../dev/controllable-clock.js';
 import { MemoryLogger } from '../../dev/memory-logger.js';
 import { PubSubEventBus } from '../../functions/src/adapters/pubsub-event-bus.js';
@@ -22,7 +24,8 @@ import { workloadCatalog } from '../../functions/src/adapters/firestore-registry
 /** Real adapters on the emulators, a frozen clock and an in-memory log: what an integration test runs on. */
 export type Harness = StackDeps<ControllableClock, MemoryLogger>;
 
-export const TEST_START = new Date('2026-11-23T09:00:00.000Z');
+/** Where the harness's frozen clock starts: the builders' T0, so a case they build was raised just now. */
+export const TEST_START = new Date(T0);
 
 export function createHarness(options: { bus?: (real: PubSubEventBus) => EventBus; env?: Record<string, string> } = {}): Harness {
   const config = loadConfig({ GOOGLE_CLOUD_PROJECT: inject('projectId'), TANDEM_PUBLIC_URL: 'http://tandem.test', ...options.env });
@@ -63,8 +66,11 @@ export async function serveFunction(name: string): Promise<{ url: string; close(
  */
 export async function listenTo(pubsub: PubSub, topic: Topic): Promise<TopicListener> {
   const [subscription] = await pubsub.topic(topic).createSubscription(`${topic}-test-${Math.random().toString(36).slice(2)}`);
-  return new TopicListener(subscription);
+  return new TopicListener(subscription, pubsub.topic(topic));
 }
+
+/** The `type` attribute of {@link TopicListener.drain}'s markers; no function acts on it. */
+const MARKER_TYPE = 'test.marker';
 
 export interface ReceivedMessage {
   data: Record<string, unknown>;
@@ -73,21 +79,39 @@ export interface ReceivedMessage {
 
 export class TopicListener {
   readonly messages: ReceivedMessage[] = [];
+  private readonly markers = new Set<string>();
 
-  constructor(private readonly subscription: Subscription) {
+  constructor(
+    private readonly subscription: Subscription,
+    private readonly topic: PubSubTopic,
+  ) {
     subscription.on('message', (message: Message) => {
-      this.messages.push({ data: JSON.parse(message.data.toString()) as Record<string, unknown>, attributes: message.attributes });
+      const data = JSON.parse(message.data.toString()) as Record<string, unknown>;
+      if (message.attributes.type === MARKER_TYPE) this.markers.add(String(data.marker));
+      else this.messages.push({ data, attributes: message.attributes });
       message.ack();
     });
   }
 
   /** Waits until `count` messages arrived (or fails after `timeoutMs`). */
-  async waitFor(count: number, timeoutMs = 10_000): Promise<ReceivedMessage[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.messages.length < count) {
-      if (Date.now() > deadline) throw new Error(`expected ${count} messages, got ${this.messages.length}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
+  waitFor(count: number, timeoutMs = 10_000): Promise<ReceivedMessage[]> {
+    return eventually(
+      async () => (this.messages.length >= count ? this.messages : undefined),
+      timeoutMs,
+      () => `${count} messages, got ${this.messages.length}`,
+    );
+  }
+
+  /**
+   * Publishes a marker on the topic and waits for it to arrive (it is not recorded in `messages`).
+   * Pub/Sub does not promise order, but the emulator hands out a subscription's messages in the
+   * order they were published, so once the marker is in, so is everything published before it:
+   * what a test awaits before asserting that no further message came.
+   */
+  async drain(timeoutMs = 10_000): Promise<ReceivedMessage[]> {
+    const marker = Math.random().toString(36).slice(2);
+    await this.topic.publishMessage({ json: { marker }, attributes: { type: MARKER_TYPE } });
+    await eventually(async () => (this.markers.has(marker) ? true : undefined), timeoutMs, `the marker published on ${this.topic.name}`);
     return this.messages;
   }
 
@@ -133,13 +157,4 @@ export async function startPipeline(
   };
 }
 
-export { eventually } from '../../dev/eventually.js';
-
-/** Waits until nothing has been logged for `quietMs`: every delivery in flight has been handled. */
-export async function settled(log: MemoryLogger, quietMs = 1_500): Promise<void> {
-  let seen = -1;
-  while (seen !== log.entries.length) {
-    seen = log.entries.length;
-    await new Promise((r) => setTimeout(r, quietMs));
-  }
-}
+export { eventually };

@@ -3,14 +3,15 @@ import { createHarness, listenTo, resetFirestore, seedOrgs, serveFunction, TEST_
 import type { BusMessage, EventBus, Topic } from '../../functions/src/ports/event-bus.js';
 import { intakeHandler } from '../../functions/src/handlers/intake.js';
 import { http } from '@google-cloud/functions-framework';
+import { anOrg } from '../builders.js';
 
 const ORGS = {
-  'org-enhanced': { name: 'Acme Retail', supportPlan: 'enhanced' },
-  'org-premium': { name: 'Globex', supportPlan: 'premium' },
-  'org-partner-premium': { name: 'Initech', supportPlan: 'partner_premium' },
-  'org-standard': { name: 'Umbrella', supportPlan: 'standard' },
-  'org-basic': { name: 'Hooli', supportPlan: 'basic' },
-} as const;
+  'org-enhanced': anOrg({ name: 'Acme Retail', supportPlan: 'enhanced' }),
+  'org-premium': anOrg({ name: 'Globex', supportPlan: 'premium' }),
+  'org-partner-premium': anOrg({ name: 'Initech', supportPlan: 'partner_premium' }),
+  'org-standard': anOrg({ name: 'Umbrella', supportPlan: 'standard' }),
+  'org-basic': anOrg({ name: 'Hooli', supportPlan: 'basic' }),
+};
 
 const validCase = (overrides: Record<string, unknown> = {}) => ({
   orgId: 'org-premium',

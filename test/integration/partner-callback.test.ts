@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import type { Case } from '../../functions/src/domain/case-model.js';
 import { DEFAULT_DEV_SECRETS_FILE } from '../../dev/stack-deps.js';
+import { aCaseIn, anEscalation, anOrg } from '../builders.js';
 import { createHarness, listenTo, resetFirestore, seedOrgs, seedRegistry, serveFunction, TEST_START, type Harness } from './harness.js';
 
 const SECRETS = JSON.parse(readFileSync(DEFAULT_DEV_SECRETS_FILE, 'utf8')) as Record<string, string[]>;
@@ -25,27 +26,24 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await resetFirestore();
-  await seedOrgs(h.db, { 'org-premium': { name: 'Globex', supportPlan: 'premium' } });
+  await seedOrgs(h.db, { 'org-premium': anOrg({ name: 'Globex', supportPlan: 'premium' }) });
   await seedRegistry(h.db);
   await h.db.collection('cases').doc('case-netapp').set(escalatedCase('netapp'));
   await h.db.collection('cases').doc('case-mongodb').set(escalatedCase('mongodb'));
 });
 
-function escalatedCase(partnerId: string, status: Case['status'] = 'awaiting_partner', callbackUrl: string | null = null): Case {
-  const at = TEST_START.toISOString();
-  return {
-    orgId: 'org-premium', plan: 'premium', contact: { name: 'Ada', email: 'ada@globex.example' }, subject: 'Volumes read-only', description: 'd',
-    product: 'Cloud Volumes ONTAP', vendor: 'NetApp', priority: 'P1', requestedPriority: 'P1', environment: 'production', googleCloudProjectId: null,
-    status, resumeStatus: null, approach: 'collaborative', triage: { rule: 'vendor_is_partner', matched: { kind: 'partner', id: partnerId, name: partnerId } },
-    partnerId, queue: `partner-${partnerId}`,
-    sla: { targetMinutes: 15, firstResponseDueAt: '2026-11-23T09:15:00.000Z', firstRespondedAt: null, pausedMinutes: 0, pausedSince: null, warned: false, breached: false },
-    escalation: {
-      claimId: 'claim-1', claimedAt: at, executionId: 'exec-1', callbackUrl, level: 0, ackDueAt: '2026-11-23T09:30:00.000Z', partnerTicketId: null,
-      requestedAt: at, acknowledgedAt: null, lastPartnerUpdateAt: null, lastNudgedAt: null, outcome: null, endedAt: null,
-    },
-    nextActionAt: '2026-11-23T09:30:00.000Z', statusChangedAt: at, createdAt: at, updatedAt: at, version: 6,
-  };
-}
+/**
+ * A P1 case of org-premium escalated to `partnerId` at the harness's start, at version 6, waiting for
+ * the partner's acknowledgement until 09:30; with a `callbackUrl`, a verified callback is handed to
+ * the workflow waiting there.
+ */
+const escalatedCase = (partnerId: string, status: Case['status'] = 'awaiting_partner', callbackUrl: string | null = null): Case =>
+  aCaseIn(status, {
+    orgId: 'org-premium', priority: 'P1', partnerId, queue: `partner-${partnerId}`,
+    triage: { rule: 'vendor_is_partner', matched: { kind: 'partner', id: partnerId, name: partnerId } },
+    escalation: anEscalation({ callbackUrl, ackDueAt: '2026-11-23T09:30:00.000Z' }),
+    nextActionAt: '2026-11-23T09:30:00.000Z', version: 6,
+  });
 
 const callbackBody = (overrides: Record<string, unknown> = {}) =>
   JSON.stringify({ type: 'collaboration.acknowledged', caseRef: 'case-netapp', partnerTicketId: 'NA-1', message: 'On it', occurredAt: TEST_START.toISOString(), ...overrides });

@@ -3,20 +3,23 @@ import type { Case, TimelineEvent } from '../../functions/src/domain/case-model.
 import type { BusMessage, EventBus, Topic } from '../../functions/src/ports/event-bus.js';
 import type { PubSubEventBus } from '../../functions/src/adapters/pubsub-event-bus.js';
 import { openCase } from '../../functions/src/domain/case-intake.js';
+import { anOrg } from '../builders.js';
 import {
-  createHarness, eventually, listenTo, resetFirestore, seedOrgs, seedRegistry, settled, startPipeline, TEST_START,
+  createHarness, eventually, listenTo, resetFirestore, seedOrgs, seedRegistry, startPipeline, TEST_START,
   type Harness, type TopicListener,
 } from './harness.js';
 
-/** Fails the next publish to one topic, as a crash between the commit and the publish would. */
+/** Fails the next publish to one topic, as a crash between the commit and the publish would; notes every other publish. */
 class FaultyBus implements EventBus {
   private armed = new Set<Topic>();
+  readonly published: { topic: Topic; caseId: unknown }[] = [];
   constructor(private readonly real: PubSubEventBus) {}
   failNextPublishTo(topic: Topic): void {
     this.armed.add(topic);
   }
   async publish(topic: Topic, message: BusMessage): Promise<void> {
     if (this.armed.delete(topic)) throw new Error(`UNAVAILABLE: injected failure publishing to ${topic}`);
+    this.published.push({ topic, caseId: message.data.caseId });
     await this.real.publish(topic, message);
   }
 }
@@ -36,7 +39,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await resetFirestore();
-  await seedOrgs(h.db, { 'org-premium': { name: 'Globex', supportPlan: 'premium' }, 'org-enhanced': { name: 'Acme', supportPlan: 'enhanced' } });
+  await seedOrgs(h.db, { 'org-premium': anOrg({ name: 'Globex', supportPlan: 'premium' }), 'org-enhanced': anOrg({ name: 'Acme', supportPlan: 'enhanced' }) });
   await seedRegistry(h.db);
   escalations = await listenTo(h.pubsub, 'escalation-requested');
 });
@@ -68,6 +71,24 @@ const caseWithStatus = (caseId: string, status: Case['status']) =>
     const c = (await h.db.collection('cases').doc(caseId).get()).data() as Case | undefined;
     return c?.status === status ? c : undefined;
   }, 15_000, `case ${caseId} to be ${status}`);
+
+/** How a step delivery ends in the log (pubsub-step.ts); one that failed is redelivered and ends again. */
+const HANDLED = new Set(['step applied', 'already applied; output re-published', 'message acknowledged without action', 'message for an unknown case acknowledged']);
+/** The topics pushed to a step here (classify, prioritize, route). */
+const STEP_TOPICS: readonly Topic[] = ['case-received', 'case-classified', 'case-prioritized'];
+
+/**
+ * Waits until every step message for `caseId` has been handled: those the functions published and
+ * `direct` ones the test published itself. A step publishes only while it handles a message, and
+ * before it logs how that ended, so once the handled count has caught up nothing is left in flight
+ * that could still read or change the case.
+ */
+const stepsDone = (caseId: string, direct = 0) =>
+  eventually(async () => {
+    const sent = direct + faulty!.published.filter((p) => p.caseId === caseId && STEP_TOPICS.includes(p.topic)).length;
+    const handled = h.deps.log.entries.filter((e) => e.caseId === caseId && HANDLED.has(e.message)).length;
+    return handled >= sent ? true : undefined;
+  }, 15_000, `every step message for ${caseId} to be handled`);
 
 const timelineSummary = (events: TimelineEvent[]) => events.map((e) => (e.type === 'status_changed' ? `${e.type}:${String(e.data.to)}` : e.type));
 
@@ -103,7 +124,7 @@ describe('a submitted case flows through classify, prioritize and route', () => 
     const before = h.deps.store.ops();
     const caseId = await submit(submission('Acme', 'WidgetDB'));
     await caseWithStatus(caseId, 'in_progress');
-    await settled(h.deps.log, 300);
+    await stepsDone(caseId);
     const after = h.deps.store.ops();
     expect(after.commits - before.commits).toBe(4);
     expect(after.reads - before.reads).toBe(3);
@@ -117,7 +138,7 @@ describe('at-least-once delivery', () => {
     const referenceTimeline = await h.deps.store.timeline(reference);
 
     // A case stored without intake's publish; then every step's message, three times, in a shuffled order.
-    const opened = openCase(submission('NetApp', 'ONTAP') as never, { name: 'Globex', supportPlan: 'premium' }, TEST_START);
+    const opened = openCase(submission('NetApp', 'ONTAP') as never, anOrg({ name: 'Globex', supportPlan: 'premium' }), TEST_START);
     if (!opened.ok) throw new Error('setup');
     await h.deps.store.createCase({ caseId: 'case-shuffled', case: opened.value.case, firstEvent: opened.value.event });
     const topics: Topic[] = ['case-received', 'case-classified', 'case-prioritized'];
@@ -129,7 +150,7 @@ describe('at-least-once delivery', () => {
     await Promise.all(deliveries.map((topic) => h.realBus.publish(topic, { type: 'redelivery', data: { caseId: 'case-shuffled' } })));
 
     const shuffled = await caseWithStatus('case-shuffled', 'triaged');
-    await settled(h.deps.log);
+    await stepsDone('case-shuffled', deliveries.length);
     const { createdAt: _c, updatedAt: _u, statusChangedAt: _s, nextActionAt: _n, sla: sla1, ...sameFields } = (await h.deps.store.getCase('case-shuffled'))!;
     const { createdAt: _c2, updatedAt: _u2, statusChangedAt: _s2, nextActionAt: _n2, sla: sla2, ...referenceFields } = referenceCase;
     expect(sameFields).toEqual(referenceFields);
@@ -158,7 +179,9 @@ describe('at-least-once delivery', () => {
     ]);
     const caseId = await submit(submission('Acme', 'WidgetDB'));
     await caseWithStatus(caseId, 'in_progress');
-    await settled(h.deps.log);
+    await stepsDone(caseId);
+    // Each poison message ends in one log line, which says it was acknowledged (so it is not redelivered).
+    await eventually(async () => (poison.every((id) => h.deps.log.entries.some((e) => e.messageId === id)) ? true : undefined), 15_000, 'a log line for each poison message');
     for (const messageId of poison) {
       expect(h.deps.log.entries.filter((e) => e.messageId === messageId)).toHaveLength(1);
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formFieldForPath, openCase, parseSubmission, submissionFromForm } from '../../functions/src/domain/case-intake.js';
 import type { CaseSubmission } from '../../functions/src/domain/case-model.js';
+import { anOrg } from '../builders.js';
 
 const valid = {
   orgId: 'org-premium',
@@ -59,14 +60,14 @@ describe('openCase', () => {
   const submission = valid as CaseSubmission;
 
   it.each(['basic', 'standard'] as const)('refuses an org on %s, naming its plan and the plans that qualify', (plan) => {
-    const result = openCase(submission, { name: 'Acme', supportPlan: plan }, at);
+    const result = openCase(submission, anOrg({ name: 'Acme', supportPlan: plan }), at);
     if (result.ok) throw new Error('expected a refusal');
     expect(result.error).toMatchObject({ code: 'not_entitled', details: { plan, qualifyingPlans: ['enhanced', 'premium', 'partner_premium'] } });
     expect(result.error.message).toMatch(/Enhanced, Premium and Partner Premium Support/);
   });
 
   it.each(['enhanced', 'premium', 'partner_premium'] as const)('opens a received case for an org on %s, with the plan taken from the org', (plan) => {
-    const result = openCase(submission, { name: 'Acme', supportPlan: plan }, at);
+    const result = openCase(submission, anOrg({ name: 'Acme', supportPlan: plan }), at);
     if (!result.ok) throw new Error(result.error.message);
     expect(result.value.case).toMatchObject({ status: 'received', plan, createdAt: at.toISOString() });
     // Version, updatedAt and nextActionAt are the store's to write (test/integration/intake.test.ts).

@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { CASE_STATUSES, type Case, type CaseStatus } from '../../functions/src/domain/case-model.js';
 import { changeStatus, FIRST_RESPONSE_STATUSES, TRANSITIONS } from '../../functions/src/domain/case-state-machine.js';
+import { aCase, anSla } from '../builders.js';
 
 const at = new Date('2026-11-23T10:00:00.000Z');
 const engineer = { kind: 'engineer', id: 'eng-1' } as const;
 
+/**
+ * The same case in every status, its first-response clock running (nobody has responded, not
+ * paused) whatever the status, so that each transition's effect on the clock shows.
+ */
 function caseIn(status: CaseStatus, resumeStatus: CaseStatus | null = null): Case {
-  return {
-    orgId: 'org-1', plan: 'premium', contact: { name: 'A', email: 'a@example.com' }, subject: 's', description: 'd',
-    product: 'p', vendor: 'v', priority: 'P2', requestedPriority: 'P2', environment: 'production',
-    googleCloudProjectId: null, status, resumeStatus, approach: null, triage: null, partnerId: null, queue: null,
-    sla: { targetMinutes: 120, firstResponseDueAt: '2026-11-23T11:00:00.000Z', firstRespondedAt: null, pausedMinutes: 0, pausedSince: null, warned: false, breached: false },
-    escalation: null, nextActionAt: null, statusChangedAt: at.toISOString(), createdAt: at.toISOString(),
-    updatedAt: at.toISOString(), version: 3,
-  };
+  return aCase({
+    status, resumeStatus, sla: anSla({ firstResponseDueAt: '2026-11-23T11:00:00.000Z' }), statusChangedAt: at.toISOString(), version: 3,
+  });
 }
 
 /** DESIGN.md's transitions, written out independently of the module under test. */

@@ -1,39 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../functions/src/config.js';
-import type { Case, Escalation, Sla } from '../../functions/src/domain/case-model.js';
+import type { Case } from '../../functions/src/domain/case-model.js';
 import {
   decideFollowups, DEFAULT_FOLLOWUP_PERIODS, dueFollowups, nextActionAt, partnerNudge, type FollowupKind,
 } from '../../functions/src/domain/followup-policy.js';
 import { describeMinutes } from '../../functions/src/domain/customer-messages.js';
+import { aCase, aCaseIn, aClaimedEscalation, anAcknowledgedEscalation, anEscalation, anSla, T0 } from '../builders.js';
 
-const t0 = new Date('2026-11-23T09:00:00.000Z');
+const t0 = new Date(T0);
 const plus = (minutes: number, from = t0) => new Date(from.getTime() + minutes * 60_000);
 const iso = (minutes: number, from = t0) => plus(minutes, from).toISOString();
 const DAY = 24 * 60;
 const P = DEFAULT_FOLLOWUP_PERIODS;
 
-/** premium P2: 120 minutes to the first response, from t0. */
-const sla = (overrides: Partial<Sla> = {}): Sla => ({
-  targetMinutes: 120, firstResponseDueAt: iso(120), firstRespondedAt: null, pausedMinutes: 0, pausedSince: null, warned: false, breached: false, ...overrides,
-});
-
-const escalation = (overrides: Partial<Escalation> = {}): Escalation => ({
-  claimId: 'claim-1', claimedAt: t0.toISOString(), executionId: 'exec-1', callbackUrl: null, level: 0, ackDueAt: null, partnerTicketId: 'NETAPP-1',
-  requestedAt: t0.toISOString(), acknowledgedAt: t0.toISOString(), lastPartnerUpdateAt: t0.toISOString(), lastNudgedAt: null, outcome: 'acknowledged', endedAt: t0.toISOString(),
-  ...overrides,
-});
-
-function aCase(overrides: Partial<Case> = {}): Case {
-  return {
-    orgId: 'org-1', plan: 'premium', contact: { name: 'Ada', email: 'ada@example.com' }, subject: 'Volumes read-only', description: 'd',
-    product: 'Cloud Volumes ONTAP', vendor: 'NetApp', priority: 'P2', requestedPriority: 'P2', environment: 'production',
-    googleCloudProjectId: null, status: 'in_progress', resumeStatus: null, approach: 'workload', triage: { rule: 'r', matched: null },
-    partnerId: null, queue: 'workload-general', sla: sla(), escalation: null, nextActionAt: null, statusChangedAt: t0.toISOString(),
-    createdAt: t0.toISOString(), updatedAt: t0.toISOString(), version: 5, ...overrides,
-  };
-}
-
-const responded = sla({ firstRespondedAt: t0.toISOString() });
+/**
+ * Cases raised at t0, premium P2: 120 minutes to the first response. aCaseIn gives a case whose
+ * fields agree with its status; aCase({ status, … }) keeps the in_progress fields (version 5, a
+ * running clock, no escalation) where a row or decision depends on them.
+ */
+const responded = anSla({ firstRespondedAt: t0.toISOString() });
 
 interface Row {
   name: string;
@@ -51,56 +36,57 @@ const ROWS: Row[] = [
     next: iso(90),
     due: [[89, []], [90, ['sla_warning']], [119, ['sla_warning']], [120, ['sla_breached']], [5 * DAY, ['sla_breached']]],
   },
-  { name: 'warned: the breach is next', case: aCase({ sla: sla({ warned: true }) }), next: iso(120), due: [[90, []], [120, ['sla_breached']]] },
-  { name: 'breached: nothing left on the first-response clock', case: aCase({ sla: sla({ warned: true, breached: true }) }), next: null, due: [[7 * DAY, []]] },
+  { name: 'warned: the breach is next', case: aCase({ sla: anSla({ warned: true }) }), next: iso(120), due: [[90, []], [120, ['sla_breached']]] },
+  { name: 'breached: nothing left on the first-response clock', case: aCase({ sla: anSla({ warned: true, breached: true }) }), next: null, due: [[7 * DAY, []]] },
   { name: 'responded: the first-response clock has stopped', case: aCase({ sla: responded }), next: null, due: [[7 * DAY, []]] },
   {
     name: 'a resumed clock counts from its moved due time',
-    case: aCase({ sla: sla({ firstResponseDueAt: iso(2 * DAY + 120), pausedMinutes: 2 * DAY }) }),
+    case: aCase({ sla: anSla({ firstResponseDueAt: iso(2 * DAY + 120), pausedMinutes: 2 * DAY }) }),
     next: iso(2 * DAY + 90),
     due: [[120, []], [2 * DAY + 90, ['sla_warning']]],
   },
   {
     name: 'awaiting_customer with the clock paused before any response: no warning or breach while paused',
-    case: aCase({ status: 'awaiting_customer', resumeStatus: 'in_progress', sla: sla({ pausedSince: iso(30) }), statusChangedAt: iso(30) }),
+    case: aCaseIn('awaiting_customer', { sla: anSla({ pausedSince: iso(30) }), statusChangedAt: iso(30) }),
     next: iso(30 + 3 * DAY),
     due: [[120, []], [30 + 3 * DAY - 1, []], [30 + 3 * DAY, ['customer_reminded']], [30 + 7 * DAY, ['auto_close']]],
   },
   {
     name: 'awaiting_customer, reminded in this wait: the closure is next',
-    case: aCase({ status: 'awaiting_customer', resumeStatus: 'in_progress', sla: responded, customerRemindedAt: iso(3 * DAY) }),
+    case: aCaseIn('awaiting_customer', { customerRemindedAt: iso(3 * DAY) }),
     next: iso(7 * DAY),
     due: [[3 * DAY, []], [7 * DAY, ['auto_close']]],
   },
   {
     name: 'awaiting_customer, reminded in an earlier wait: this wait gets its own reminder',
-    case: aCase({ status: 'awaiting_customer', resumeStatus: 'in_progress', sla: responded, customerRemindedAt: iso(-DAY) }),
+    case: aCaseIn('awaiting_customer', { customerRemindedAt: iso(-DAY) }),
     next: iso(3 * DAY),
     due: [[3 * DAY, ['customer_reminded']]],
   },
-  { name: 'resolved: closed after 3 days', case: aCase({ status: 'resolved', sla: responded }), next: iso(3 * DAY), due: [[3 * DAY - 1, []], [3 * DAY, ['auto_close']]] },
-  { name: 'referred_to_vendor: closed after 3 days', case: aCase({ status: 'referred_to_vendor', sla: responded }), next: iso(3 * DAY), due: [[3 * DAY, ['auto_close']]] },
+  { name: 'resolved: closed after 3 days', case: aCaseIn('resolved'), next: iso(3 * DAY), due: [[3 * DAY - 1, []], [3 * DAY, ['auto_close']]] },
+  { name: 'referred_to_vendor: closed after 3 days', case: aCaseIn('referred_to_vendor'), next: iso(3 * DAY), due: [[3 * DAY, ['auto_close']]] },
   {
     name: 'partner_engaged: a nudge after a quiet day',
-    case: aCase({ status: 'partner_engaged', approach: 'collaborative', partnerId: 'netapp', sla: responded, escalation: escalation() }),
+    case: aCaseIn('partner_engaged'),
     next: iso(DAY),
     due: [[DAY - 1, []], [DAY, ['partner_nudged']]],
   },
   {
     name: 'partner_engaged: quiet counts from the latest of the partner update and the last nudge',
-    case: aCase({ status: 'partner_engaged', approach: 'collaborative', partnerId: 'netapp', sla: responded, escalation: escalation({ lastPartnerUpdateAt: iso(600), lastNudgedAt: iso(300) }) }),
+    case: aCaseIn('partner_engaged', { escalation: anAcknowledgedEscalation({ lastPartnerUpdateAt: iso(600), lastNudgedAt: iso(300) }) }),
     next: iso(600 + DAY),
     due: [[DAY, []], [600 + DAY, ['partner_nudged']]],
   },
   {
     name: 'partner_engaged again after the customer replied: quiet counts from the re-engagement',
-    case: aCase({ status: 'partner_engaged', approach: 'collaborative', partnerId: 'netapp', sla: responded, escalation: escalation(), statusChangedAt: iso(2 * DAY) }),
+    // Acknowledged at t0, engaged again two days later.
+    case: aCaseIn('partner_engaged', { escalation: anAcknowledgedEscalation(), statusChangedAt: iso(2 * DAY) }),
     next: iso(3 * DAY),
     due: [[DAY, []], [3 * DAY, ['partner_nudged']]],
   },
   {
     name: 'received, never classified: case-received re-published after the step timeout',
-    case: aCase({ status: 'received', approach: null, triage: null, sla: null, queue: null }),
+    case: aCaseIn('received'),
     next: iso(2),
     due: [[1, []], [2, ['redrive']]],
   },
@@ -118,41 +104,41 @@ const ROWS: Row[] = [
   },
   {
     name: 'stuck for a while: the re-drive interval doubles with the time stuck',
-    case: aCase({ status: 'received', triage: null, approach: null, sla: null, updatedAt: iso(8) }),
+    case: aCaseIn('received', { updatedAt: iso(8) }),
     next: iso(16),
     due: [[15, []], [16, ['redrive']]],
   },
   {
     name: 'stuck for hours: re-driven at most every hour',
-    case: aCase({ status: 'received', triage: null, approach: null, sla: null, updatedAt: iso(300) }),
+    case: aCaseIn('received', { updatedAt: iso(300) }),
     next: iso(360),
     due: [[359, []], [360, ['redrive']]],
   },
   {
     name: 'triaged collaborative, no escalation yet: escalation-requested re-published',
-    case: aCase({ status: 'triaged', approach: 'collaborative', partnerId: 'netapp', sla: responded }),
+    case: aCaseIn('triaged', { sla: responded }),
     next: iso(2),
     due: [[2, ['redrive']]],
   },
   {
     name: 'triaged collaborative, a claim that never started an execution: re-requested once its lease has passed',
-    case: aCase({ status: 'triaged', approach: 'collaborative', partnerId: 'netapp', sla: responded, escalation: escalation({ claimedAt: iso(1), executionId: null }), updatedAt: iso(1) }),
+    case: aCaseIn('triaged', { sla: responded, escalation: aClaimedEscalation({ claimedAt: iso(1) }), updatedAt: iso(1) }),
     next: iso(3),
     due: [[2, []], [3, ['redrive']]],
   },
   {
     name: 'triaged collaborative with an execution: the workflow is on it',
-    case: aCase({ status: 'triaged', approach: 'collaborative', partnerId: 'netapp', sla: responded, escalation: escalation({ executionId: 'exec-1' }) }),
+    case: aCaseIn('triaged', { sla: responded, escalation: anEscalation({ executionId: 'exec-1' }) }),
     next: null,
     due: [[DAY, []]],
   },
   {
     name: 'awaiting_partner: the first-response clock; the workflow owns the window, the sweep takes back a case 30 minutes past it',
-    case: aCase({ status: 'awaiting_partner', approach: 'collaborative', partnerId: 'netapp', sla: responded, escalation: escalation({ ackDueAt: iso(60), acknowledgedAt: null }) }),
+    case: aCaseIn('awaiting_partner', { sla: responded, escalation: anEscalation({ ackDueAt: iso(60) }) }),
     next: iso(90),
     due: [[60, []], [89, []], [90, ['escalation_lost']]],
   },
-  { name: 'closed: nothing, ever', case: aCase({ status: 'closed' }), next: null, due: [[0, []], [30 * DAY, []]] },
+  { name: 'closed: nothing, ever', case: aCaseIn('closed'), next: null, due: [[0, []], [30 * DAY, []]] },
 ];
 
 describe('follow-up policy: what is due, and when the sweep should look next', () => {
@@ -170,7 +156,7 @@ describe('follow-up policy: what is due, and when the sweep should look next', (
 
   it('uses the periods it is given', () => {
     const periods = { ...P, resolvedCloseMinutes: 60 };
-    expect(nextActionAt(aCase({ status: 'resolved', sla: responded }), periods)).toBe(iso(60));
+    expect(nextActionAt(aCaseIn('resolved'), periods)).toBe(iso(60));
   });
 });
 
@@ -189,7 +175,7 @@ describe('follow-up decisions', () => {
     expect(d.applied).toEqual(['sla_warning']);
     expect(d.notices).toEqual(['sla_warning']);
     expect(d.change.patch).toMatchObject({ sla: { warned: true, breached: false } });
-    expect(applied(aCase(), d, plus(90))).toMatchObject({ version: 6, updatedAt: iso(90), nextActionAt: iso(120) });
+    expect(applied(aCase(), d, plus(90))).toMatchObject({ version: aCase().version + 1, updatedAt: iso(90), nextActionAt: iso(120) });
     expect(d.change.events).toEqual([expect.objectContaining({ type: 'sla_warning', at: iso(90), internal: true, actor: { kind: 'system', id: 'tandem' } })]);
   });
 
@@ -212,9 +198,9 @@ describe('follow-up decisions', () => {
   it('an applied follow-up is not due again: a second decision at the same moment does nothing', () => {
     const cases = [
       aCase(),
-      aCase({ status: 'awaiting_customer', resumeStatus: 'in_progress', sla: responded }),
-      aCase({ status: 'partner_engaged', approach: 'collaborative', partnerId: 'netapp', sla: responded, escalation: escalation() }),
-      aCase({ status: 'received', triage: null, approach: null, sla: null }),
+      aCaseIn('awaiting_customer'),
+      aCaseIn('partner_engaged'),
+      aCaseIn('received'),
     ];
     const moments = [90, 3 * DAY, DAY, 2];
     cases.forEach((c, i) => {
@@ -226,7 +212,7 @@ describe('follow-up decisions', () => {
   });
 
   it('the customer reminder: a public event naming the closing date, then the closure is next', () => {
-    const waiting = aCase({ status: 'awaiting_customer', resumeStatus: 'in_progress', sla: responded });
+    const waiting = aCaseIn('awaiting_customer');
     const d = decideFollowups(waiting, plus(3 * DAY), P)!;
     expect(d.applied).toEqual(['customer_reminded']);
     expect(d.notices).toEqual(['customer_reminded']);
@@ -246,19 +232,20 @@ describe('follow-up decisions', () => {
     expect(d.applied).toEqual(['auto_close']);
     expect(d.moves).toEqual([{ from: status, to: 'closed' }]);
     expect(d.change.patch).toMatchObject({ status: 'closed', statusChangedAt: iso(minutes) });
-    expect(applied(before, d, plus(minutes))).toMatchObject({ version: 6, nextActionAt: null });
+    expect(applied(before, d, plus(minutes))).toMatchObject({ version: before.version + 1, nextActionAt: null });
     expect(d.change.events.map((e) => [e.type, e.internal])).toEqual([['status_changed', false]]);
     expect(d.change.events[0]?.data).toMatchObject({ from: status, to: 'closed', reason });
     expect(String(d.change.events[0]?.data.message)).toContain(message);
   });
 
   it('a closure that is due makes a reminder due at the same time unnecessary', () => {
-    const d = decideFollowups(aCase({ status: 'awaiting_customer', resumeStatus: 'in_progress', sla: responded }), plus(8 * DAY), P)!;
+    const d = decideFollowups(aCaseIn('awaiting_customer'), plus(8 * DAY), P)!;
     expect(d.applied).toEqual(['auto_close']);
   });
 
   describe('the partner nudge', () => {
-    const engaged = aCase({ status: 'partner_engaged', approach: 'collaborative', partnerId: 'netapp', sla: responded, escalation: escalation() });
+    // With the fields the webhook body below is expected to carry.
+    const engaged = aCaseIn('partner_engaged', { priority: 'P2', subject: 'Volumes read-only', product: 'Cloud Volumes ONTAP', contact: { name: 'Ada', email: 'ada@example.com' } });
 
     it('delivered: recorded with its webhook ID, and the next one a quiet day later', () => {
       const d = decideFollowups(engaged, plus(DAY), P, { nudge: { webhookId: 'w-1', status: 204, retryable: false } })!;
@@ -296,7 +283,7 @@ describe('follow-up decisions', () => {
   });
 
   it('a stuck step: an internal event, the topic to re-publish, and the next re-drive twice as far', () => {
-    const stuck = aCase({ status: 'received', triage: null, approach: null, sla: null });
+    const stuck = aCaseIn('received');
     const first = decideFollowups(stuck, plus(2), P)!;
     expect(first.redrive).toBe('case-received');
     expect(first.change.events[0]).toMatchObject({ type: 'step_redriven', internal: true, data: { topic: 'case-received' } });
@@ -307,7 +294,8 @@ describe('follow-up decisions', () => {
   });
 
   it('an escalation whose workflow died is taken back: in_progress, the customer told, one case-updated move', () => {
-    const lost = aCase({ status: 'awaiting_partner', approach: 'collaborative', partnerId: 'netapp', sla: responded, escalation: escalation({ ackDueAt: iso(60), acknowledgedAt: null }) });
+    // Responded to already, so that the SLA clock adds nothing once the case is back in_progress.
+    const lost = aCaseIn('awaiting_partner', { sla: responded, escalation: anEscalation({ ackDueAt: iso(60) }) });
     const d = decideFollowups(lost, plus(90), P)!;
     expect(d.applied).toEqual(['escalation_lost']);
     expect(d.moves).toEqual([{ from: 'awaiting_partner', to: 'in_progress' }]);
@@ -322,7 +310,7 @@ describe('follow-up decisions', () => {
     expect(d.applied).toEqual([]);
     expect(d.change.events).toEqual([]);
     expect(d.change.patch).toEqual({});
-    expect(applied(stale, d, plus(60))).toMatchObject({ nextActionAt: null, version: 6 });
+    expect(applied(stale, d, plus(60))).toMatchObject({ nextActionAt: null, version: stale.version + 1 });
   });
 });
 

@@ -1,33 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import type { Case, CaseStatus, Escalation, Partner } from '../../functions/src/domain/case-model.js';
+import type { Case, CaseStatus, Escalation } from '../../functions/src/domain/case-model.js';
 import {
   ackWindowPassed, applyPartnerEvent, beginAwaitingPartner, claimEscalation, partnerWebhookBody, releaseClaim,
   PARTNER_EVENT_TYPES, type PartnerEventType,
 } from '../../functions/src/domain/partner-escalation.js';
+import { aCaseIn, aPartner } from '../builders.js';
 
 const t0 = new Date('2026-11-23T10:00:00.000Z');
 const minutes = (n: number) => new Date(t0.getTime() + n * 60_000);
 
-const partner: Pick<Partner, 'ackTargetsMinutes' | 'escalationLadder'> = {
+/** 30 minutes to acknowledge a P1, the default for other priorities; a ladder of two contacts. */
+const partner = aPartner({
   ackTargetsMinutes: { P1: 30 },
   escalationLadder: [
     { name: 'Escalation desk', email: 'desk@partner.example' },
     { name: 'Escalation manager', email: 'manager@partner.example' },
   ],
-};
+});
 
-function triaged(overrides: Partial<Case> = {}): Case {
-  return {
-    orgId: 'org-1', plan: 'premium', contact: { name: 'Ada', email: 'ada@example.com' }, subject: 'Volumes read-only', description: 'd',
-    product: 'Cloud Volumes ONTAP', vendor: 'NetApp', priority: 'P1', requestedPriority: 'P1', environment: 'production',
-    googleCloudProjectId: null, status: 'triaged', resumeStatus: null, approach: 'collaborative',
-    triage: { rule: 'vendor_is_partner', matched: { kind: 'partner', id: 'netapp', name: 'NetApp' } }, partnerId: 'netapp',
-    queue: 'partner-netapp',
-    sla: { targetMinutes: 15, firstResponseDueAt: '2026-11-23T10:15:00.000Z', firstRespondedAt: null, pausedMinutes: 0, pausedSince: null, warned: false, breached: false },
-    escalation: null, nextActionAt: null, statusChangedAt: t0.toISOString(), createdAt: t0.toISOString(), updatedAt: t0.toISOString(), version: 4,
+/** A triaged collaborative P1 case for NetApp, raised at t0 (version 4), with the fields the webhook body is checked for. */
+const triaged = (overrides: Partial<Case> = {}): Case =>
+  aCaseIn('triaged', {
+    priority: 'P1', createdAt: t0.toISOString(), version: 4, partnerId: 'netapp',
+    subject: 'Volumes read-only', product: 'Cloud Volumes ONTAP', contact: { name: 'Ada', email: 'ada@example.com' },
     ...overrides,
-  };
-}
+  });
 
 const apply = (c: Case, patch: Partial<Case> | undefined): Case => ({ ...c, ...patch });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { companyKey, containsName, sameCompany } from '../../functions/src/domain/name-matching.js';
 import { classifyCase, TRIAGE_RULES } from '../../functions/src/domain/triage-classification.js';
 import { DEMO_WORKLOADS, demoPartners } from '../../dev/seed-data.js';
+import { aPartner } from '../builders.js';
 
 const partners = Object.entries(demoPartners('http://partners.test')).map(([id, record]) => ({ id, record }));
 const workloads = Object.entries(DEMO_WORKLOADS).map(([id, record]) => ({ id, record }));
@@ -88,7 +89,7 @@ describe('classifyCase with the demo registry', () => {
   });
 
   it('prefers the partner over in-house expertise when both match', () => {
-    const withKafkaPartner = [...partners, { id: 'kafka-co', record: { ...partners[0]!.record, name: 'Kafka Co', vendors: ['Kafka Co'], products: ['Apache Kafka'] } }];
+    const withKafkaPartner = [...partners, { id: 'kafka-co', record: aPartner({ name: 'Kafka Co', vendors: ['Kafka Co'], products: ['Apache Kafka'] }) }];
     expect(classifyCase({ vendor: 'Apache', product: 'Apache Kafka 3.7' }, withKafkaPartner, workloads).approach).toBe('collaborative');
   });
 });

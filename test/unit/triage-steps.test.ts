@@ -5,19 +5,17 @@ import { DEFAULT_FOLLOWUP_PERIODS, nextActionAt } from '../../functions/src/doma
 import { DEFAULT_FIRST_RESPONSE_MINUTES } from '../../functions/src/domain/sla-policy.js';
 import { classifyStep, decidePriority, prioritizeStep, queueFor, routeStep } from '../../functions/src/domain/triage-steps.js';
 import type { Classification } from '../../functions/src/domain/triage-classification.js';
+import { aCaseIn } from '../builders.js';
 
 const raised = new Date('2026-11-23T10:00:00.000Z');
 const later = new Date('2026-11-23T10:00:05.000Z');
 
-function received(overrides: Partial<Case> = {}): Case {
-  return {
-    orgId: 'org-1', plan: 'premium', contact: { name: 'A', email: 'a@example.com' }, subject: 's', description: 'd',
-    product: 'Cloud Volumes ONTAP', vendor: 'NetApp', priority: 'P1', requestedPriority: 'P1', environment: 'production',
-    googleCloudProjectId: null, status: 'received', resumeStatus: null, approach: null, triage: null, partnerId: null,
-    queue: null, sla: null, escalation: null, nextActionAt: '2026-11-23T10:02:00.000Z', statusChangedAt: raised.toISOString(),
-    createdAt: raised.toISOString(), updatedAt: raised.toISOString(), version: 1, ...overrides,
-  };
-}
+/** A premium P1 case just opened at `raised`, in production, as intake stores it (version 1, the step deadline two minutes on). */
+const received = (overrides: Partial<Case> = {}): Case =>
+  aCaseIn('received', {
+    plan: 'premium', priority: 'P1', environment: 'production', createdAt: raised.toISOString(), nextActionAt: '2026-11-23T10:02:00.000Z', version: 1,
+    ...overrides,
+  });
 
 const collaborative: Classification = {
   approach: 'collaborative',
