@@ -26,11 +26,13 @@ export const ROUTE_SPECS: Record<HttpFunctionName, readonly RouteSpec[]> = {
 export function shapeResponses(spec: RouteSpec): Record<number, string> {
   const body: Record<number, string> =
     spec.method === 'POST' ? { 413: 'The body is over 64 KiB.', 415: 'The body is not JSON in UTF-8 (or, for intake, an HTML form).' } : {};
-  return {
+  const shape: Record<number, string> = {
     ...body,
+    405: 'The path answers other methods only: `Allow` names them.',
     500: 'Something went wrong on our side; nothing internal is in the body, the log has it with the trace.',
-    503: 'A service Tandem depends on is unavailable: try again after `Retry-After` seconds.',
   };
+  if (spec.reachesDependencies !== false) shape[503] = 'A service Tandem depends on is unavailable: try again after `Retry-After` seconds.';
+  return shape;
 }
 
 /** DESIGN's error body, with the codes a given status is answered with. */
@@ -71,7 +73,8 @@ function operation(functionName: HttpFunctionName, spec: RouteSpec) {
       .map(([status, description]) => {
         const schema = responseSchema(spec, Number(status));
         const json = Number(status) >= 400 ? errorRef(Number(status)) : schema && jsonSchema(schema);
-        const content = json ? { 'application/json': { schema: json } } : { 'text/html': { schema: { type: 'string' } } };
+        const html = { 'text/html': { schema: { type: 'string', description: 'A page for a browser that posted the form (Accept: text/html).' } } };
+        const content = json ? { 'application/json': { schema: json }, ...(spec.htmlForBrowsers ? html : {}) } : { 'text/html': { schema: { type: 'string' } } };
         return [status, { description, content }];
       }),
   );

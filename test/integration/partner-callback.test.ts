@@ -180,9 +180,10 @@ describe('a callback that fails verification has no effect and is never a 500', 
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unknown_case');
   });
 
-  it('a partner path with a broken escape is refused (by the framework’s router, 400), never a 500', async () => {
+  it('a partner path with a broken escape is a JSON 404 (the framework’s router cannot decode it), never a 500', async () => {
     const res = await send(callbackBody(), signed(callbackBody()), '%E0%A4%A');
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found');
     expect((await stored()).version).toBe(6);
   });
 

@@ -64,6 +64,10 @@ export interface RouteSpec<I = unknown> {
   decode?: (req: Request) => Result<I>;
   /** With `decode`: the body it expects, for the document. */
   documentedBody?: z.ZodType;
+  /** False for a route that reaches no dependency (a static page): it cannot answer 503. */
+  reachesDependencies?: false;
+  /** A browser posting the HTML form gets HTML answers (the intake form): documented beside the JSON ones. */
+  htmlForBrowsers?: true;
   /** Request headers the route reads, for the document. */
   headers?: Record<string, { description: string; required?: boolean }>;
   responses: Record<number, DocumentedResponse>;
@@ -246,6 +250,10 @@ export function refusedBeforeRouting(error: { status?: number; type?: string }, 
         domainError('unsupported_media_type', 'Send the body as application/json in UTF-8, without a Content-Encoding.'),
       );
     default:
+      // Express could not decode a percent-escape in the path: nothing can live there.
+      if (error instanceof URIError || (error as Error).message?.startsWith('Failed to decode param')) {
+        return errorAnswer(domainError('not_found', 'Nothing here: the path is not valid.'));
+      }
       if (error.status && error.status >= 400 && error.status < 500) {
         return errorAnswer(domainError('invalid_request', 'The request body could not be read.', { issues: [{ path: '(body)', message: 'Send one JSON object, in UTF-8.' }] }));
       }

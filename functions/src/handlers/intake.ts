@@ -42,7 +42,7 @@ interface Submission {
 }
 
 const formSpec = (path: string) =>
-  spec({ method: 'GET', path, summary: 'The intake form (HTML)', responses: { 200: { description: 'The form, as HTML.' } } });
+  spec({ method: 'GET', path, summary: 'The intake form (HTML)', reachesDependencies: false, responses: { 200: { description: 'The form, as HTML.' } } });
 
 /** The routes of `intake`: what each takes and answers (docs/openapi.json). */
 export const INTAKE_ROUTES = {
@@ -53,6 +53,7 @@ export const INTAKE_ROUTES = {
     path: '/cases',
     summary: 'Open a case',
     accepts: ['json', 'form'],
+    htmlForBrowsers: true,
     decode: decodeSubmission,
     documentedBody: CaseSubmission,
     headers: { 'Idempotency-Key': { description: 'One per case form: the same key with the same content opens one case, however often it is sent.' } },

@@ -58,7 +58,10 @@ export const PARTNER_CALLBACK_ROUTE = spec({
   responses: {
     202: { description: 'Taken: the case changed, its timeline has the answer, a waiting workflow was resumed.', schema: CallbackAccepted },
     200: { description: 'This webhook-id was taken before: nothing happens twice.', schema: CallbackAccepted },
-    400: { description: 'The body has problems (after a valid signature).' },
+    400: {
+      description:
+        'The body has problems (after a valid signature), or is not JSON at all: the Functions Framework parses a JSON body before Tandem checks its signature, and refuses one it cannot parse.',
+    },
     401: { description: 'The signature is missing, wrong, or its timestamp is outside 5 minutes.' },
     404: { description: 'No such case is escalated to this partner (an unknown partner gets the same answer).' },
     409: { description: 'The answer does not apply to the case as it is now; the body names its status.' },
