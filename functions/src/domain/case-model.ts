@@ -97,6 +97,8 @@ export type WorkloadTechnology = z.infer<typeof WorkloadTechnology>;
 export const Actor = z.object({
   kind: z.enum(['customer', 'engineer', 'partner', 'system']),
   id: z.string(),
+  /** A person's name as it was when they acted (the timeline shows it). */
+  name: z.string().optional(),
 });
 export type Actor = z.infer<typeof Actor>;
 
