@@ -86,6 +86,8 @@ export function openCase(submission: CaseSubmission, org: Org, at: Date): Result
     queue: null,
     sla: null,
     escalation: null,
+    escalationRequest: null,
+    referral: null,
     statusChangedAt: now,
     createdAt: now,
   };

@@ -1,4 +1,4 @@
-import type { CaseChange, CaseDraft, Decision } from '../domain/case-change.js';
+import type { Assignee, CaseChange, CaseDraft, Decision } from '../domain/case-change.js';
 import type { Case, TimelineEvent } from '../domain/case-model.js';
 
 export type { CaseChange, Decision };
@@ -29,7 +29,7 @@ export type CaseUpdateOutcome<R> =
    * `case` as committed (or as read, when nothing changed); `result` is what the decision returned on
    * the attempt that committed. `changed` is false when the decision was "nothing to do".
    */
-  | { found: true; changed: boolean; case: Case; result: R; duplicate?: false };
+  | { found: true; changed: boolean; case: Case; result: R; duplicate?: false; eventIds: string[] };
 
 /** The receipt was already there: this exact request was applied before, and no decision was taken. */
 export interface DuplicateRequest {
@@ -37,6 +37,8 @@ export interface DuplicateRequest {
   changed: false;
   case: Case;
   duplicate: true;
+  /** What the receipt remembered when the request was first applied. */
+  receipt: Record<string, unknown>;
 }
 
 /**
@@ -45,7 +47,13 @@ export interface DuplicateRequest {
  */
 export interface Receipt {
   id: string;
-  data: Record<string, unknown>;
+  /** What to remember with it; a function of the case as committed, when the answer depends on it. */
+  data: Record<string, unknown> | ((committed: Case, eventIds: string[]) => Record<string, unknown>);
+}
+
+/** Engineering-only state beside a case (never readable by customers or partners). */
+export interface CaseEngineering {
+  assignee: Assignee | null;
 }
 
 /** Where a page of due cases ended; pass it back to get the next page. */
@@ -83,6 +91,8 @@ export interface CaseStore {
   updateCase<R>(caseId: string, decide: (current: Case) => Decision<R>): Promise<CaseUpdateOutcome<R>>;
   /** {@link updateCase}, with `receipt` created in the same commit: a replay finds it and decides nothing. */
   updateCaseOnce<R>(caseId: string, receipt: Receipt, decide: (current: Case) => Decision<R>): Promise<CaseUpdateOutcome<R> | DuplicateRequest>;
+  /** Who the case is assigned to, and other engineering-only state; null when there is none. */
+  engineering(caseId: string): Promise<CaseEngineering | null>;
   /** The timeline, oldest first. */
   timeline(caseId: string): Promise<TimelineEvent[]>;
   /**
