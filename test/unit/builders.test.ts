@@ -33,6 +33,7 @@ function walkedTo(status: CaseStatus): Case {
       { orgId: story.orgId, contact: story.contact, subject: story.subject, description: story.description, product: story.product, vendor: story.vendor, priority: story.priority, environment: story.environment },
       anOrg(),
       at,
+      { kind: 'customer', id: story.contact.email },
     ),
   ).case);
   if (status === 'received') return opened;

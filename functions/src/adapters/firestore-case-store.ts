@@ -3,7 +3,7 @@ import { FieldPath, Firestore, type DocumentReference } from '@google-cloud/fire
 import { Case, TimelineEvent } from '../domain/case-model.js';
 import { partnerAccessOf } from '../domain/case-visibility.js';
 import type {
-  CaseEngineering, CaseStore, CaseUpdateOutcome, CreateCaseOutcome, Decision, DuplicateRequest, DueCasesPage, DueCursor, IdempotencyRecord, NewCase, Receipt,
+  CaseEngineering, CaseFilter, CaseListPage, CaseStore, CaseUpdateOutcome, CreateCaseOutcome, Decision, DuplicateRequest, ListCursor, DueCasesPage, DueCursor, IdempotencyRecord, NewCase, Receipt,
 } from '../ports/case-store.js';
 import type { Clock } from '../ports/clock.js';
 
@@ -101,11 +101,11 @@ export class FirestoreCaseStore implements CaseStore {
     return this.transact(caseId, decide) as Promise<CaseUpdateOutcome<R>>;
   }
 
-  updateCaseOnce<R>(caseId: string, receipt: Receipt, decide: (current: Case) => Decision<R>): Promise<CaseUpdateOutcome<R> | DuplicateRequest> {
+  updateCaseOnce<R>(caseId: string, receipt: Receipt<R>, decide: (current: Case) => Decision<R>): Promise<CaseUpdateOutcome<R> | DuplicateRequest> {
     return this.transact(caseId, decide, receipt);
   }
 
-  private async transact<R>(caseId: string, decide: (current: Case) => Decision<R>, receipt?: Receipt): Promise<CaseUpdateOutcome<R> | DuplicateRequest> {
+  private async transact<R>(caseId: string, decide: (current: Case) => Decision<R>, receipt?: Receipt<R>): Promise<CaseUpdateOutcome<R> | DuplicateRequest> {
     const ref = this.caseRef(caseId);
     const receiptRef = receipt ? this.db.collection('receipts').doc(receipt.id) : undefined;
     return this.db.runTransaction(async (tx) => {
@@ -126,7 +126,7 @@ export class FirestoreCaseStore implements CaseStore {
       change.events.forEach((event, index) => tx.create(ref.collection('events').doc(eventIds[index]!), event));
       if (change.internal) tx.set(this.engineeringRef(caseId), change.internal, { merge: true });
       if (receiptRef && receipt) {
-        const data = typeof receipt.data === 'function' ? receipt.data(next, eventIds) : receipt.data;
+        const data = typeof receipt.data === 'function' ? receipt.data(next, eventIds, result) : receipt.data;
         tx.create(receiptRef, { ...data, caseId, appliedAt: next.updatedAt });
       }
       // Counted here, before the commit: a transaction that retries counts each attempt, as Firestore bills it.
@@ -160,10 +160,25 @@ export class FirestoreCaseStore implements CaseStore {
     return { cases, next: last && snap.size >= limit && typeof lastAt === 'string' ? { nextActionAt: lastAt, caseId: last.id } : null };
   }
 
-  async timeline(caseId: string): Promise<TimelineEvent[]> {
+  async listCases(filter: CaseFilter, limit: number, startAfter?: ListCursor): Promise<CaseListPage> {
+    let query = this.db.collection('cases') as FirebaseFirestore.Query;
+    for (const [field, value] of Object.entries(filter)) if (value !== undefined) query = query.where(field, '==', value);
+    query = query.orderBy('updatedAt', 'desc').orderBy(FieldPath.documentId(), 'desc').limit(limit);
+    if (startAfter) query = query.startAfter(startAfter.updatedAt, startAfter.caseId);
+    const snap = await query.get();
+    this.counts.reads += Math.max(1, snap.size);
+    const cases = snap.docs.flatMap((doc) => {
+      const parsed = Case.safeParse(doc.data());
+      return parsed.success ? [{ caseId: doc.id, case: parsed.data }] : [];
+    });
+    const last = snap.docs.at(-1);
+    return { cases, next: last && snap.size >= limit ? { updatedAt: String(last.get('updatedAt')), caseId: last.id } : null };
+  }
+
+  async timeline(caseId: string): Promise<(TimelineEvent & { id: string })[]> {
     const snap = await this.caseRef(caseId).collection('events').orderBy('__name__').get();
     this.counts.reads += Math.max(1, snap.size);
-    return snap.docs.map((doc) => TimelineEvent.parse(doc.data()));
+    return snap.docs.map((doc) => ({ ...TimelineEvent.parse(doc.data()), id: doc.id }));
   }
 
   async engineering(caseId: string): Promise<CaseEngineering | null> {

@@ -87,6 +87,8 @@ export interface ActionDecision {
   escalateTo: string | null;
   /** A partner's answer the waiting escalation workflow must be handed (acknowledge, decline, …). */
   resumesWorkflow: boolean;
+  /** A partner's action: the callback type it is, which a waiting workflow is handed. */
+  partnerEvent: PartnerEventType | null;
 }
 
 const refusedStatus = (c: Case, name: CaseActionName) =>
@@ -100,7 +102,7 @@ const entry = (type: TimelineEventType, actor: Actor, at: Date, data: Record<str
   internal,
 });
 
-const only = (change: CaseChange, moves: StatusMove[] = []): Result<ActionDecision> => ok({ change, moves, escalateTo: null, resumesWorkflow: false });
+const only = (change: CaseChange, moves: StatusMove[] = []): Result<ActionDecision> => ok({ change, moves, escalateTo: null, resumesWorkflow: false, partnerEvent: null });
 
 /**
  * Decides one action on the case as it is. The caller has already been found able to see the case;
@@ -195,6 +197,7 @@ export function decideAction(current: Case, request: CaseActionRequest, ctx: Act
         moves: [],
         escalateTo: partnerId,
         resumesWorkflow: false,
+        partnerEvent: null,
       });
     }
     case 'withdraw':
@@ -224,7 +227,7 @@ function partnerAction(current: Case, request: CaseActionRequest, type: PartnerE
   const actor = actorOf(ctx.caller);
   // The desk's user is named on the timeline (a callback names only the partner).
   const events = decided.value.change.events.map((e) => ({ ...e, actor }));
-  return ok({ change: { ...decided.value.change, events }, moves: decided.value.moves, escalateTo: null, resumesWorkflow: decided.value.resumesWorkflow });
+  return ok({ change: { ...decided.value.change, events }, moves: decided.value.moves, escalateTo: null, resumesWorkflow: decided.value.resumesWorkflow, partnerEvent: type });
 }
 
 /**

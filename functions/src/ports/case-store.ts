@@ -45,10 +45,10 @@ export interface DuplicateRequest {
  * A record that a request was applied (a partner's `webhook-id`), created in the same transaction as
  * its change: a replay finds it and changes nothing.
  */
-export interface Receipt {
+export interface Receipt<R = unknown> {
   id: string;
-  /** What to remember with it; a function of the case as committed, when the answer depends on it. */
-  data: Record<string, unknown> | ((committed: Case, eventIds: string[]) => Record<string, unknown>);
+  /** What to remember with it; a function of the commit (the case, its new events, the decision), when the answer depends on it. */
+  data: Record<string, unknown> | ((committed: Case, eventIds: string[], result: R) => Record<string, unknown>);
 }
 
 /** Engineering-only state beside a case (never readable by customers or partners). */
@@ -75,6 +75,26 @@ export interface DueCasesPage {
   next: DueCursor | null;
 }
 
+/** Which cases a list shows: equality filters only (each served by an index of firestore.indexes.json). */
+export interface CaseFilter {
+  orgId?: string;
+  partnerAccess?: string;
+  status?: Case['status'];
+  priority?: Case['priority'];
+  queue?: string;
+}
+
+/** Where a page of a case list ended (most recently updated first). */
+export interface ListCursor {
+  updatedAt: string;
+  caseId: string;
+}
+
+export interface CaseListPage {
+  cases: { caseId: string; case: Case }[];
+  next: ListCursor | null;
+}
+
 /**
  * Cases, their timelines and the intake idempotency keys. Every change is a read-decide-write in
  * one transaction: `decide` sees the current case and returns a {@link Decision}: the change (or
@@ -90,11 +110,13 @@ export interface CaseStore {
   createCase(input: NewCase): Promise<CreateCaseOutcome>;
   updateCase<R>(caseId: string, decide: (current: Case) => Decision<R>): Promise<CaseUpdateOutcome<R>>;
   /** {@link updateCase}, with `receipt` created in the same commit: a replay finds it and decides nothing. */
-  updateCaseOnce<R>(caseId: string, receipt: Receipt, decide: (current: Case) => Decision<R>): Promise<CaseUpdateOutcome<R> | DuplicateRequest>;
+  updateCaseOnce<R>(caseId: string, receipt: Receipt<R>, decide: (current: Case) => Decision<R>): Promise<CaseUpdateOutcome<R> | DuplicateRequest>;
   /** Who the case is assigned to, and other engineering-only state; null when there is none. */
   engineering(caseId: string): Promise<CaseEngineering | null>;
-  /** The timeline, oldest first. */
-  timeline(caseId: string): Promise<TimelineEvent[]>;
+  /** The cases matching `filter`, most recently updated first, `limit` at most, after `startAfter`. */
+  listCases(filter: CaseFilter, limit: number, startAfter?: ListCursor): Promise<CaseListPage>;
+  /** The timeline, oldest first, each event with its ID. */
+  timeline(caseId: string): Promise<(TimelineEvent & { id: string })[]>;
   /**
    * The cases whose `nextActionAt` is at or before `now`, earliest first, at most `limit`, after
    * `startAfter`. Reads only the due cases (a range on one field), never the quiet ones.
