@@ -240,13 +240,14 @@ function resetClock(current: Case, priority: Case['priority'], ctx: ActionContex
   const fresh = startSla(ctx.firstResponseMinutes, current.plan, priority, new Date(current.createdAt));
   if (!fresh) return null;
   const dueAt = new Date(Date.parse(fresh.firstResponseDueAt) + sla.pausedMinutes * 60_000);
-  const ahead = dueAt.getTime() > ctx.at.getTime();
+  // Only a running clock starts over: once stopped, its warning and breach stay on record.
+  const restarts = !sla.firstRespondedAt && dueAt.getTime() > ctx.at.getTime();
   return {
     ...sla,
     targetMinutes: fresh.targetMinutes,
     firstResponseDueAt: dueAt.toISOString(),
-    warned: ahead ? false : sla.warned,
-    breached: ahead ? false : sla.breached,
+    warned: restarts ? false : sla.warned,
+    breached: restarts ? false : sla.breached,
   };
 }
 

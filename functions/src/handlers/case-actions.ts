@@ -74,7 +74,7 @@ async function act(deps: CaseActionsDeps, request: CaseActionRequest, { req, par
   const partners = request.action === 'escalate_to_partner' ? await deps.registry.partners() : [];
   const at = deps.clock.now();
   const fingerprint = createHash('sha256').update(JSON.stringify(request)).digest('hex');
-  const actionId = key.value ? `action-${receiptId(caller.value.uid, key.value)}` : `action-${randomUUID()}`;
+  const actionId = key.value ? `action-${receiptId(caller.value.uid, caseId, key.value)}` : `action-${randomUUID()}`;
 
   const decide = (current: Parameters<typeof canSee>[1] & Parameters<typeof decideAction>[0]) =>
     !canSee(caller.value, current)
@@ -98,7 +98,7 @@ async function act(deps: CaseActionsDeps, request: CaseActionRequest, { req, par
   const result: CaseUpdateOutcome<Result<ActionDecision>> | DuplicateRequest = key.value
     ? await deps.store.updateCaseOnce(
         caseId,
-        { id: receiptId(caller.value.uid, key.value), data: (c, ids, decision) => ({ fingerprint, answer: answerOf(c, ids, decision.ok ? decision.value : undefined) }) },
+        { id: receiptId(caller.value.uid, caseId, key.value), data: (c, ids, decision) => ({ fingerprint, answer: answerOf(c, ids, decision.ok ? decision.value : undefined) }) },
         decide,
       )
     : await deps.store.updateCase(caseId, decide);
@@ -131,4 +131,5 @@ async function act(deps: CaseActionsDeps, request: CaseActionRequest, { req, par
   return ok({ status: 200, json: answerOf(committed, result.eventIds, decision) });
 }
 
-const receiptId = (uid: string, key: string) => createHash('sha256').update(`case-action\n${uid}\n${key}`).digest('hex');
+/** A key is the caller's own, for one case: the same key on another case is another action (and finds no other case's receipt). */
+const receiptId = (uid: string, caseId: string, key: string) => createHash('sha256').update(`case-action\n${uid}\n${caseId}\n${key}`).digest('hex');
