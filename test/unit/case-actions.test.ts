@@ -471,11 +471,8 @@ describe('a partner at the desk', () => {
     expect(partnerAccessOf(after)).toBeNull();
   });
 
-  // KNOWN BUG (domain/partner-escalation.ts, applyPartnerEvent): a decline records the outcome only
-  // while the acknowledgement window is open (awaiting_partner). Declined once engaged, the
-  // escalation stays `acknowledged`, so partnerAccessOf still grants the partner the case it gave
-  // back. The same holds for the signed callback. Remove `.fails` once that is fixed.
-  it.fails('declining once engaged ends its access to the case too', () => {
+  // A decline ends the collaboration whenever it comes, also once engaged (the signed callback too).
+  it('declining once engaged ends its access to the case too', () => {
     const current = netappCase('partner_engaged');
     const after = afterAction(current, decisionOf(decide(current, BODIES.decline, NETAPP)));
     expect(after.status).toBe('in_progress');

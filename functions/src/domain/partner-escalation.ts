@@ -287,7 +287,9 @@ export function applyPartnerEvent(current: Case, partnerId: string, partnerEvent
   }
   if (path.length === 0) events.push(event('partner_updated', at, details, false, actor));
   const outcome = partnerEvent.type === 'collaboration.declined' ? 'declined' : partnerEvent.type === 'collaboration.info_requested' ? 'info_requested' : 'acknowledged';
-  patch = { ...patch, escalation: { ...escalation, ...endWindow(outcome) } };
+  // A decline ends the collaboration whenever it comes: the partner no longer sees the case (case-visibility.ts).
+  const declinedLater = partnerEvent.type === 'collaboration.declined' && !waiting ? { outcome: 'declined' as const, endedAt: now } : {};
+  patch = { ...patch, escalation: { ...escalation, ...endWindow(outcome), ...declinedLater } };
   return ok({ change: { patch, events }, moves, resumesWorkflow: waiting && path.length > 0 });
 }
 

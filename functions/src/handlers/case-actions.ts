@@ -11,7 +11,7 @@ import type { CaseUpdateOutcome, DuplicateRequest } from '../ports/case-store.js
 import type { IdentityVerifier } from '../ports/identity.js';
 import type { WorkflowCallbacks } from '../ports/workflow-starter.js';
 import { authenticate } from './authenticate.js';
-import { httpFunction, json, route, spec, type HttpAnswer, type RouteContext } from './http-function.js';
+import { httpFunction, json, route, spec, validate, type HttpAnswer, type RouteContext } from './http-function.js';
 import { idempotencyKeyOf } from './idempotency-key.js';
 import { publishCaseUpdated, type StepDeps } from './step-deps.js';
 import { DEFAULT_HANDOVER_RETRY, forwardToWorkflow } from './workflow-handover.js';
@@ -38,7 +38,8 @@ export const CASE_ACTIONS_ROUTE = spec({
   path: '/cases/{caseId}/actions',
   summary: 'Act on a case: reply, note, assign, change the priority, ask, resolve, refer, escalate, answer as the partner, withdraw, confirm, reopen',
   badParam: unknownCase,
-  body: CaseActionRequest,
+  // Validated after the caller is known (act): without a valid token, a bad body is 401, not 400.
+  documentedBody: CaseActionRequest,
   headers: {
     Authorization: { description: 'Bearer <ID token>', required: true },
     'Idempotency-Key': { description: 'The same key again gets the same answer, and nothing happens twice.' },
@@ -61,13 +62,16 @@ export const CASE_ACTIONS_ROUTE = spec({
  */
 export function caseActionsHandler(deps: CaseActionsDeps): HttpFunction {
   return httpFunction('caseActions', { log: deps.log, projectId: deps.config.projectId }, [
-    route(CASE_ACTIONS_ROUTE, (request, context) => act(deps, request, context)),
+    route(CASE_ACTIONS_ROUTE, (_input, context) => act(deps, context)),
   ]);
 }
 
-async function act(deps: CaseActionsDeps, request: CaseActionRequest, { req, params, log }: RouteContext): Promise<Result<HttpAnswer>> {
+async function act(deps: CaseActionsDeps, { req, params, log }: RouteContext): Promise<Result<HttpAnswer>> {
   const caller = await authenticate(deps.identity, req);
   if (!caller.ok) return caller;
+  const parsed = validate(CaseActionRequest, req.body, 'The action has problems; fix the fields listed and send it again.');
+  if (!parsed.ok) return parsed;
+  const request = parsed.value;
   const caseId = params.caseId!;
   const key = idempotencyKeyOf(req);
   if (!key.ok) return key;
