@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   assertFails,
   assertSucceeds,
@@ -8,20 +8,43 @@ import {
   type RulesTestEnvironment,
 } from '@firebase/rules-unit-testing';
 import { setLogLevel } from 'firebase/firestore';
-import type { Case, CaseStatus, Org, Partner, TimelineEvent, TimelineEventType, WorkloadTechnology } from '../../functions/src/domain/case-model.js';
-import { aCaseIn, anEscalation, anEvent, anOrg, aPartner, T0 } from '../builders.js';
+import type { Org, Partner, TimelineEvent, TimelineEventType, WorkloadTechnology } from '../../functions/src/domain/case-model.js';
+import { partnerAccessOf } from '../../functions/src/domain/case-visibility.js';
+import { anEvent, anOrg, aPartner, T0 } from '../builders.js';
+import { PEOPLE, type TokenUser } from '../tokens.js';
+import {
+  CASTS,
+  MAIN_CAST,
+  MATRIX,
+  MATRIX_ROWS,
+  RELATIONS,
+  SITUATIONS,
+  caseIdOf,
+  caseIn,
+  readsCase,
+  readsInternal,
+  type Cast,
+  type Situation,
+} from '../visibility-matrix.js';
 
 /**
  * firestore.rules on the Firestore emulator of the integration tier, through the client SDK a browser
  * would use. A project of its own, so that clearing data here and in the other integration tests never
- * collides. Every denial has a matching success on the same document for someone else, so a denial is
- * the rules' doing, not a missing document's.
+ * collides. Who reads which case, timeline event and engineering document comes from the visibility
+ * matrix (test/visibility-matrix.ts), which the case API's tests check too. Every denial has a
+ * matching success on the same document for someone else, so a denial is the rules' doing, not a
+ * missing document's.
  */
 const PROJECT_ID = 'demo-tandem-rules';
 const AT = T0;
+/** Every seeded case is due for a follow-up by then, so all are in the engineer's follow-up query. */
+const DUE = '2026-11-23T09:15:00.000Z';
 
 let env: RulesTestEnvironment;
 
+// Seeded once: no test changes the data, since no client write is allowed (a write that got through
+// would fail its own test first). Clearing and seeding before each of the matrix's many tests would
+// take most of the file's time.
 beforeAll(async () => {
   // Every denial the tests expect would otherwise be logged by the SDK as a stream error.
   setLogLevel('silent');
@@ -30,39 +53,43 @@ beforeAll(async () => {
     projectId: PROJECT_ID,
     firestore: { host, port: Number(port), rules: readFileSync('firestore.rules', 'utf8') },
   });
+  await env.clearFirestore();
+  await seed();
 });
 afterAll(async () => {
   await env.cleanup();
 });
-beforeEach(async () => {
-  await env.clearFirestore();
-  await seed();
-});
 
 // ---- Who is asking ------------------------------------------------------------------------------
 
-const customerA = () => env.authenticatedContext('ada', { role: 'customer', org: 'org-a' });
-const customerB = () => env.authenticatedContext('bob', { role: 'customer', org: 'org-b' });
-const engineer = () => env.authenticatedContext('grace', { role: 'engineer' });
-const netapp = () => env.authenticatedContext('netapp-agent', { role: 'partner', partnerId: 'netapp' });
-const pure = () => env.authenticatedContext('pure-agent', { role: 'partner', partnerId: 'purestorage' });
-const signedOut = () => env.unauthenticatedContext();
-/** Signed in, but Tandem never gave this token a role. */
-const noRole = () => env.authenticatedContext('mallory', { org: 'org-a', partnerId: 'netapp' });
-/** A role Tandem does not have, with claims that would otherwise open org-a's and netapp's data. */
-const unknownRole = () => env.authenticatedContext('mallory', { role: 'admin', org: 'org-a', partnerId: 'netapp' });
+const contexts = new Map<string, RulesTestContext>();
+
+/**
+ * A client signed in as `user` with its custom claims, as Tandem sets them; `null` is signed out.
+ * One client per set of claims, reused: a new one opens a new connection to the emulator, which
+ * would cost the matrix's many tests more than their reads.
+ */
+function as(user: TokenUser | null): RulesTestContext {
+  const claims = user ? { ...(user.role ? { role: user.role } : {}), ...(user.org ? { org: user.org } : {}), ...(user.partnerId ? { partnerId: user.partnerId } : {}) } : null;
+  const key = JSON.stringify([user?.uid ?? null, claims]);
+  let context = contexts.get(key);
+  if (!context) {
+    context = user && claims ? env.authenticatedContext(user.uid, claims) : env.unauthenticatedContext();
+    contexts.set(key, context);
+  }
+  return context;
+}
+
+const engineer = () => as(PEOPLE.grace);
+const ada = () => as(PEOPLE.ada);
+const bob = () => as(PEOPLE.bob);
+const netapp = () => as(PEOPLE.netapp);
+const mongodb = () => as(PEOPLE.mongodb);
+const signedOut = () => as(null);
 
 const db = (who: RulesTestContext) => who.firestore();
 
 // ---- What is stored -----------------------------------------------------------------------------
-
-/**
- * Cases as the functions write them (the builders check them against the model): org-a's unless
- * said otherwise, each due for a follow-up at 09:15, so that all three are in the engineer's
- * follow-up query below.
- */
-const aCaseOf = (status: CaseStatus, overrides: Partial<Case> = {}): Case =>
-  aCaseIn(status, { orgId: 'org-a', contact: { name: 'Ada Lovelace', email: 'ada@org-a.example' }, nextActionAt: '2026-11-23T09:15:00.000Z', ...overrides });
 
 /** A public entry by Tandem, or an internal note by an engineer. */
 const timelineEntry = (type: TimelineEventType, internal: boolean): TimelineEvent =>
@@ -74,37 +101,37 @@ const timelineEntry = (type: TimelineEventType, internal: boolean): TimelineEven
     internal,
   });
 
-const CASES = {
-  /** org-a's case, escalated to NetApp (requested at AT). */
-  escalated: aCaseOf('awaiting_partner', { partnerId: 'netapp', escalation: anEscalation({ requestedAt: AT }) }),
-  /** org-a's case, matched to NetApp at triage but not escalated (yet). */
-  notEscalated: aCaseOf('in_progress', { approach: 'collaborative', partnerId: 'netapp', escalation: null, subject: 'Snapshot schedule skipped overnight' }),
-  /** org-b's case, no partner involved. */
-  orgB: aCaseOf('in_progress', {
-    orgId: 'org-b',
-    contact: { name: 'Bob Page', email: 'bob@org-b.example' },
-    subject: 'GKE node pool upgrade stuck',
-    product: 'Google Kubernetes Engine',
-    vendor: 'Google',
-    approach: 'workload',
-    triage: { rule: 'workload-catalog', matched: { kind: 'workload', id: 'gke', name: 'GKE' } },
-    partnerId: null,
-    queue: 'containers',
-  }),
-} satisfies Record<string, Case>;
+const SITUATION_KEYS = Object.keys(MATRIX) as Situation[];
+const ALL_CASE_IDS = Object.values(CASTS).flatMap((cast) => SITUATION_KEYS.map((s) => caseIdOf(cast, s)));
 
+const casePath = (situation: Situation, cast: Cast = MAIN_CAST) => `cases/${caseIdOf(cast, situation)}`;
+
+/** The cases of a cast a relation reads, by the matrix. */
+const caseIdsRead = (cast: Cast, relation: keyof typeof RELATIONS) =>
+  SITUATION_KEYS.filter((s) => readsCase(MATRIX[s][relation])).map((s) => caseIdOf(cast, s)).sort();
+
+/**
+ * Each cast's case in each situation, as the store writes it: `partnerAccess` derived from the
+ * escalation (domain/case-visibility.ts), with a public and an internal timeline entry and the
+ * engineering-only assignee beside it.
+ */
 async function seed(): Promise<void> {
   await env.withSecurityRulesDisabled(async (admin) => {
     const store = admin.firestore();
     const writes: Promise<unknown>[] = [];
-    for (const [id, data] of Object.entries(CASES)) {
-      writes.push(store.doc(`cases/${id}`).set(data));
-      writes.push(store.doc(`cases/${id}/events/received`).set(timelineEntry('case_received', false)));
-      writes.push(store.doc(`cases/${id}/events/note`).set(timelineEntry('note_added', true)));
+    for (const cast of Object.values(CASTS)) {
+      for (const situation of SITUATION_KEYS) {
+        const c = caseIn(situation, cast, { nextActionAt: DUE });
+        const path = casePath(situation, cast);
+        writes.push(store.doc(path).set({ ...c, partnerAccess: partnerAccessOf(c) }));
+        writes.push(store.doc(`${path}/events/received`).set(timelineEntry('case_received', false)));
+        writes.push(store.doc(`${path}/events/note`).set(timelineEntry('note_added', true)));
+        writes.push(store.doc(`${path}/internal/engineering`).set({ assignee: { uid: PEOPLE.grace.uid, name: PEOPLE.grace.name } }));
+      }
     }
     const orgs: Record<string, Org> = {
-      'org-a': anOrg({ name: 'Acme Retail', supportPlan: 'premium' }),
-      'org-b': anOrg({ name: 'Globex', supportPlan: 'enhanced' }),
+      [CASTS.ada.orgId]: anOrg({ name: 'Globex', supportPlan: 'premium' }),
+      [CASTS.bob.orgId]: anOrg({ name: 'Acme Retail', supportPlan: 'enhanced' }),
     };
     const partner = (name: string, vendor: string): Partner =>
       aPartner({
@@ -114,12 +141,12 @@ async function seed(): Promise<void> {
         webhookUrl: `https://${vendor.toLowerCase()}.example/tandem`,
         escalationLadder: [{ name: 'Duty manager', email: `duty@${vendor.toLowerCase()}.example` }],
       });
-    const partners: Record<string, Partner> = { netapp: partner('NetApp', 'NetApp'), purestorage: partner('Pure Storage', 'Pure') };
+    const partners: Record<string, Partner> = { netapp: partner('NetApp', 'NetApp'), mongodb: partner('MongoDB', 'MongoDB') };
     const gke: WorkloadTechnology = { name: 'GKE', aliases: ['Kubernetes Engine'], vendor: 'Google', queue: 'containers' };
     for (const [id, data] of Object.entries(orgs)) writes.push(store.doc(`orgs/${id}`).set(data));
     for (const [id, data] of Object.entries(partners)) writes.push(store.doc(`partners/${id}`).set(data));
     writes.push(store.doc('catalog/workloads/technologies/gke').set(gke));
-    writes.push(store.doc('idempotencyKeys/org-a:key-1').set({ caseId: 'escalated', fingerprint: 'abc', createdAt: AT }));
+    writes.push(store.doc(`idempotencyKeys/${CASTS.ada.orgId}:key-1`).set({ caseId: caseIdOf(CASTS.ada, 'awaitingPartner'), fingerprint: 'abc', createdAt: AT }));
     writes.push(store.doc('auditLog/first').set({ at: AT }));
     await Promise.all(writes);
   });
@@ -135,136 +162,173 @@ async function expectNoWrites(who: RulesTestContext, path: string, fields: Recor
   await assertFails(ref.parent.add(fields));
 }
 
-// ---- The rules ----------------------------------------------------------------------------------
+// ---- The matrix ---------------------------------------------------------------------------------
+// Each cell is its own test, and they only read: they run concurrently, which halves the file's time
+// (each read waits on the emulator's rule evaluation far more than on this process).
 
-describe('cases/{caseId}', () => {
-  it("a customer reads its org's cases", async () => {
-    await assertSucceeds(db(customerA()).doc('cases/escalated').get());
-    await assertSucceeds(db(customerA()).doc('cases/notEscalated').get());
-  });
+describe.concurrent('cases/{caseId}: who reads a case (the visibility matrix)', () => {
+  for (const { situation, relation, reads } of MATRIX_ROWS) {
+    const viewer = MAIN_CAST.people[relation];
+    const path = casePath(situation);
+    if (readsCase(reads)) {
+      it(`${RELATIONS[relation]} reads ${SITUATIONS[situation]}`, async () => {
+        const snap = await assertSucceeds(db(as(viewer)).doc(path).get());
+        expect(snap.get('orgId')).toBe(MAIN_CAST.orgId);
+      });
+    } else {
+      it(`${RELATIONS[relation]} cannot read ${SITUATIONS[situation]}`, async () => {
+        await assertSucceeds(db(engineer()).doc(path).get());
+        await assertFails(db(as(viewer)).doc(path).get());
+      });
+    }
+  }
+});
 
-  it("a customer cannot read another org's case", async () => {
-    await assertFails(db(customerB()).doc('cases/escalated').get());
-    await assertFails(db(customerA()).doc('cases/orgB').get());
-  });
+describe.concurrent('cases/{caseId}/events/{eventId}: the timeline follows the case, internal events for engineers only', () => {
+  for (const { situation, relation, reads } of MATRIX_ROWS) {
+    const viewer = MAIN_CAST.people[relation];
+    const events = `${casePath(situation)}/events`;
+    if (readsInternal(reads)) {
+      it(`${RELATIONS[relation]} reads every event of ${SITUATIONS[situation]}, internal ones included`, async () => {
+        await assertSucceeds(db(as(viewer)).doc(`${events}/note`).get());
+        const snap = await assertSucceeds(db(as(viewer)).collection(events).get());
+        expect(snap.docs.map((d) => d.id).sort()).toEqual(['note', 'received']);
+      });
+    } else if (readsCase(reads)) {
+      it(`${RELATIONS[relation]} reads the public events of ${SITUATIONS[situation]}, by querying internal == false, but not the internal ones`, async () => {
+        const snap = await assertSucceeds(db(as(viewer)).collection(events).where('internal', '==', false).get());
+        expect(snap.docs.map((d) => d.id)).toEqual(['received']);
+        await assertSucceeds(db(as(viewer)).doc(`${events}/received`).get());
+        await assertSucceeds(db(engineer()).doc(`${events}/note`).get());
+        await assertFails(db(as(viewer)).doc(`${events}/note`).get());
+        // A query that could return an internal event is refused as a whole.
+        await assertFails(db(as(viewer)).collection(events).get());
+      });
+    } else {
+      it(`${RELATIONS[relation]} reads no event of ${SITUATIONS[situation]}`, async () => {
+        await assertSucceeds(db(engineer()).doc(`${events}/received`).get());
+        await assertFails(db(as(viewer)).doc(`${events}/received`).get());
+        await assertFails(db(as(viewer)).collection(events).where('internal', '==', false).get());
+      });
+    }
+  }
+});
 
+describe.concurrent('cases/{caseId}/internal/{doc}: engineers only', () => {
+  for (const { situation, relation, reads } of MATRIX_ROWS) {
+    const viewer = MAIN_CAST.people[relation];
+    const internal = `${casePath(situation)}/internal`;
+    if (readsInternal(reads)) {
+      it(`${RELATIONS[relation]} reads the engineering documents of ${SITUATIONS[situation]}`, async () => {
+        const snap = await assertSucceeds(db(as(viewer)).doc(`${internal}/engineering`).get());
+        expect(snap.get('assignee.uid')).toBe(PEOPLE.grace.uid);
+        await assertSucceeds(db(as(viewer)).collection(internal).get());
+      });
+    } else {
+      it(`${RELATIONS[relation]} cannot read the engineering documents of ${SITUATIONS[situation]}`, async () => {
+        await assertSucceeds(db(engineer()).doc(`${internal}/engineering`).get());
+        await assertFails(db(as(viewer)).doc(`${internal}/engineering`).get());
+        await assertFails(db(as(viewer)).collection(internal).get());
+      });
+    }
+  }
+});
+
+// ---- Queries and writes on cases ------------------------------------------------------------------
+
+describe('cases: queries and writes', () => {
   it("a customer lists its org's cases by querying orgId == its org", async () => {
-    const snap = await assertSucceeds(db(customerA()).collection('cases').where('orgId', '==', 'org-a').get());
-    expect(snap.docs.map((d) => d.id).sort()).toEqual(['escalated', 'notEscalated']);
+    for (const cast of Object.values(CASTS)) {
+      const customer = as(cast.people.customer);
+      const snap = await assertSucceeds(db(customer).collection('cases').where('orgId', '==', cast.orgId).get());
+      expect(snap.docs.map((d) => d.id).sort()).toEqual(caseIdsRead(cast, 'customer'));
+      // As the case API asks it: a filter, most recently updated first.
+      const filtered = db(customer).collection('cases').where('orgId', '==', cast.orgId).where('status', '==', 'in_progress').orderBy('updatedAt', 'desc');
+      await assertSucceeds(filtered.get());
+    }
   });
 
   it('a customer cannot list all cases, nor query for another org', async () => {
-    await assertFails(db(customerA()).collection('cases').get());
-    await assertFails(db(customerA()).collection('cases').where('orgId', '==', 'org-b').get());
+    await assertFails(db(ada()).collection('cases').get());
+    await assertFails(db(ada()).collection('cases').where('orgId', '==', CASTS.bob.orgId).get());
   });
 
-  it('a partner reads a case escalated to it', async () => {
-    const snap = await assertSucceeds(db(netapp()).doc('cases/escalated').get());
-    expect(snap.get('escalation.requestedAt')).toBe(AT);
+  it('a partner lists the cases escalated to it by querying partnerAccess == its partnerId', async () => {
+    for (const cast of Object.values(CASTS)) {
+      const partner = as(cast.people.partner);
+      const snap = await assertSucceeds(db(partner).collection('cases').where('partnerAccess', '==', cast.partnerId).get());
+      expect(snap.docs.map((d) => d.id).sort()).toEqual(caseIdsRead(cast, 'partner'));
+      const filtered = db(partner).collection('cases').where('partnerAccess', '==', cast.partnerId).where('status', '==', 'partner_engaged').orderBy('updatedAt', 'desc');
+      expect((await assertSucceeds(filtered.get())).docs.map((d) => d.id)).toEqual([caseIdOf(cast, 'partnerEngaged')]);
+    }
   });
 
-  it('a partner cannot read a case that was not escalated to it', async () => {
-    // partnerId is already netapp from triage; only the escalation opens it.
-    await assertFails(db(netapp()).doc('cases/notEscalated').get());
-    await assertFails(db(netapp()).doc('cases/orgB').get());
+  it("a partner cannot list by partnerId, escalated or not: that could return a case it declined or one taken back", async () => {
+    const byPartnerId = db(netapp()).collection('cases').where('partnerId', '==', 'netapp');
+    await assertFails(byPartnerId.get());
+    await assertFails(byPartnerId.where('escalation', '!=', null).get());
+    await assertFails(db(netapp()).collection('cases').where('partnerAccess', '==', 'mongodb').get());
   });
 
-  it('a partner cannot read a case escalated to another partner', async () => {
-    await assertFails(db(pure()).doc('cases/escalated').get());
-  });
-
-  it('a partner lists the cases escalated to it, and only by asking for escalated ones', async () => {
-    const mine = db(netapp()).collection('cases').where('partnerId', '==', 'netapp');
-    const snap = await assertSucceeds(mine.where('escalation', '!=', null).get());
-    expect(snap.docs.map((d) => d.id)).toEqual(['escalated']);
-    // Without the escalation filter the query could return a case not yet escalated.
-    await assertFails(mine.get());
-  });
-
-  it('a customer token carrying a partnerId does not open that partner\'s cases', async () => {
-    const customerWithPartnerClaim = env.authenticatedContext('bob', { role: 'customer', org: 'org-b', partnerId: 'netapp' });
-    await assertFails(db(customerWithPartnerClaim).doc('cases/escalated').get());
+  it("a customer token carrying a partnerId does not open that partner's cases", async () => {
+    const path = casePath('awaitingPartner');
+    await assertSucceeds(db(netapp()).doc(path).get());
+    const customerWithPartnerClaim = as({ ...PEOPLE.bob, partnerId: 'netapp' });
+    await assertFails(db(customerWithPartnerClaim).doc(path).get());
   });
 
   it('an engineer reads and lists every case', async () => {
-    await assertSucceeds(db(engineer()).doc('cases/orgB').get());
+    await assertSucceeds(db(engineer()).doc(casePath('declined', CASTS.bob)).get());
     const snap = await assertSucceeds(db(engineer()).collection('cases').get());
-    expect(snap.size).toBe(3);
+    expect(snap.docs.map((d) => d.id).sort()).toEqual([...ALL_CASE_IDS].sort());
   });
 
   it('an engineer lists the cases due for a follow-up', async () => {
     const now = '2026-11-23T10:00:00.000Z';
     const due = db(engineer()).collection('cases').where('nextActionAt', '<=', now).orderBy('nextActionAt').limit(50);
     const snap = await assertSucceeds(due.get());
-    expect(snap.size).toBe(3);
+    expect(snap.size).toBe(ALL_CASE_IDS.length);
   });
 
   it('no client can write a case, even an engineer', async () => {
-    await expectNoWrites(engineer(), 'cases/escalated', { status: 'resolved' });
-    await expectNoWrites(customerA(), 'cases/escalated', { status: 'closed' });
-    await expectNoWrites(netapp(), 'cases/escalated', { escalation: null, status: 'partner_engaged' });
-  });
-});
-
-describe('cases/{caseId}/events/{eventId}', () => {
-  it("a customer reads the timeline of its org's case, by querying internal == false", async () => {
-    await assertSucceeds(db(customerA()).doc('cases/escalated/events/received').get());
-    const snap = await assertSucceeds(db(customerA()).collection('cases/escalated/events').where('internal', '==', false).get());
-    expect(snap.docs.map((d) => d.id)).toEqual(['received']);
-  });
-
-  it('a customer cannot see internal notes', async () => {
-    await assertFails(db(customerA()).doc('cases/escalated/events/note').get());
-    // A query that could return an internal note is refused as a whole.
-    await assertFails(db(customerA()).collection('cases/escalated/events').get());
-  });
-
-  it("a customer cannot read the timeline of another org's case", async () => {
-    await assertFails(db(customerB()).doc('cases/escalated/events/received').get());
-    await assertFails(db(customerB()).collection('cases/escalated/events').where('internal', '==', false).get());
-  });
-
-  it('a partner reads the non-internal events of a case escalated to it', async () => {
-    await assertSucceeds(db(netapp()).doc('cases/escalated/events/received').get());
-    const snap = await assertSucceeds(db(netapp()).collection('cases/escalated/events').where('internal', '==', false).get());
-    expect(snap.size).toBe(1);
-  });
-
-  it('a partner cannot see internal notes, even on a case escalated to it', async () => {
-    await assertFails(db(netapp()).doc('cases/escalated/events/note').get());
-    await assertFails(db(netapp()).collection('cases/escalated/events').get());
-  });
-
-  it('a partner cannot read the timeline of a case that was not escalated to it', async () => {
-    await assertFails(db(netapp()).doc('cases/notEscalated/events/received').get());
-    await assertFails(db(pure()).doc('cases/escalated/events/received').get());
-  });
-
-  it('an engineer reads the whole timeline, internal notes included', async () => {
-    const snap = await assertSucceeds(db(engineer()).collection('cases/orgB/events').get());
-    expect(snap.docs.map((d) => d.id).sort()).toEqual(['note', 'received']);
+    const path = casePath('awaitingPartner');
+    await expectNoWrites(engineer(), path, { status: 'resolved' });
+    await expectNoWrites(ada(), path, { status: 'closed' });
+    await expectNoWrites(netapp(), path, { escalation: null, status: 'partner_engaged' });
+    // Least of all the field that decides a partner's access.
+    await expectNoWrites(netapp(), casePath('declined'), { partnerAccess: 'netapp' });
   });
 
   it('no client can append to or rewrite a timeline, even an engineer', async () => {
-    await expectNoWrites(engineer(), 'cases/escalated/events/note', { internal: false });
-    await expectNoWrites(customerA(), 'cases/escalated/events/received', timelineEntry('status_changed', false));
-    await expectNoWrites(netapp(), 'cases/escalated/events/received', timelineEntry('partner_updated', false));
+    const events = `${casePath('awaitingPartner')}/events`;
+    await expectNoWrites(engineer(), `${events}/note`, { internal: false });
+    await expectNoWrites(ada(), `${events}/received`, timelineEntry('status_changed', false));
+    await expectNoWrites(netapp(), `${events}/received`, timelineEntry('partner_updated', false));
+  });
+
+  it("no client can write a case's engineering documents, even an engineer", async () => {
+    const path = `${casePath('awaitingPartner')}/internal/engineering`;
+    await expectNoWrites(engineer(), path, { assignee: { uid: 'u-grace', name: 'Grace Hopper' } });
+    await expectNoWrites(ada(), path, { assignee: null });
   });
 });
 
+// ---- Reference data -----------------------------------------------------------------------------
+
 describe('orgs/{orgId}', () => {
   it('a customer reads its own org', async () => {
-    const snap = await assertSucceeds(db(customerA()).doc('orgs/org-a').get());
+    const snap = await assertSucceeds(db(ada()).doc(`orgs/${CASTS.ada.orgId}`).get());
     expect(snap.get('supportPlan')).toBe('premium');
   });
 
   it('a customer cannot read another org, nor list the orgs', async () => {
-    await assertFails(db(customerA()).doc('orgs/org-b').get());
-    await assertFails(db(customerA()).collection('orgs').get());
+    await assertSucceeds(db(bob()).doc(`orgs/${CASTS.bob.orgId}`).get());
+    await assertFails(db(ada()).doc(`orgs/${CASTS.bob.orgId}`).get());
+    await assertFails(db(ada()).collection('orgs').get());
   });
 
   it('a partner cannot read orgs', async () => {
-    await assertFails(db(netapp()).doc('orgs/org-a').get());
+    await assertFails(db(netapp()).doc(`orgs/${CASTS.ada.orgId}`).get());
   });
 
   it('an engineer reads every org', async () => {
@@ -273,8 +337,8 @@ describe('orgs/{orgId}', () => {
   });
 
   it('no client can write an org, even an engineer', async () => {
-    await expectNoWrites(engineer(), 'orgs/org-a', { supportPlan: 'partner_premium' });
-    await expectNoWrites(customerA(), 'orgs/org-a', { supportPlan: 'partner_premium' });
+    await expectNoWrites(engineer(), `orgs/${CASTS.ada.orgId}`, { supportPlan: 'partner_premium' });
+    await expectNoWrites(ada(), `orgs/${CASTS.ada.orgId}`, { supportPlan: 'partner_premium' });
   });
 });
 
@@ -284,12 +348,13 @@ describe('partners/{partnerId}', () => {
   });
 
   it("a partner cannot read another partner's document, nor list the partners", async () => {
-    await assertFails(db(netapp()).doc('partners/purestorage').get());
+    await assertSucceeds(db(mongodb()).doc('partners/mongodb').get());
+    await assertFails(db(netapp()).doc('partners/mongodb').get());
     await assertFails(db(netapp()).collection('partners').get());
   });
 
   it('a customer cannot read partners', async () => {
-    await assertFails(db(customerA()).doc('partners/netapp').get());
+    await assertFails(db(ada()).doc('partners/netapp').get());
   });
 
   it('an engineer reads every partner', async () => {
@@ -310,7 +375,7 @@ describe('catalog/{document=**}', () => {
   });
 
   it('customers and partners cannot read the workload catalog', async () => {
-    await assertFails(db(customerA()).doc('catalog/workloads/technologies/gke').get());
+    await assertFails(db(ada()).doc('catalog/workloads/technologies/gke').get());
     await assertFails(db(netapp()).doc('catalog/workloads/technologies/gke').get());
   });
 
@@ -320,16 +385,18 @@ describe('catalog/{document=**}', () => {
 });
 
 describe('idempotencyKeys/{id}', () => {
+  const key = `idempotencyKeys/${CASTS.ada.orgId}:key-1`;
+
   it('nobody reads idempotency keys, not even an engineer', async () => {
-    for (const who of [engineer(), customerA(), netapp(), signedOut()]) {
-      await assertFails(db(who).doc('idempotencyKeys/org-a:key-1').get());
+    for (const who of [engineer(), ada(), netapp(), signedOut()]) {
+      await assertFails(db(who).doc(key).get());
       await assertFails(db(who).collection('idempotencyKeys').get());
     }
   });
 
   it('nobody writes idempotency keys', async () => {
-    await expectNoWrites(engineer(), 'idempotencyKeys/org-a:key-1', { caseId: 'orgB' });
-    await expectNoWrites(customerA(), 'idempotencyKeys/org-a:key-1', { caseId: 'orgB' });
+    await expectNoWrites(engineer(), key, { caseId: 'other' });
+    await expectNoWrites(ada(), key, { caseId: 'other' });
   });
 });
 
@@ -343,12 +410,15 @@ describe('any other collection', () => {
 describe('tokens without a valid role', () => {
   // What each of these would read if the token were right: all of it exists and is readable by someone.
   const readable = [
-    'cases/escalated',
-    'cases/escalated/events/received',
-    'orgs/org-a',
+    casePath('awaitingPartner'),
+    `${casePath('awaitingPartner')}/events/received`,
+    `${casePath('awaitingPartner')}/internal/engineering`,
+    `orgs/${CASTS.ada.orgId}`,
     'partners/netapp',
     'catalog/workloads/technologies/gke',
   ];
+  const orgQuery = (who: RulesTestContext) => db(who).collection('cases').where('orgId', '==', CASTS.ada.orgId).get();
+  const partnerQuery = (who: RulesTestContext) => db(who).collection('cases').where('partnerAccess', '==', 'netapp').get();
 
   it('a signed-in engineer reads every one of these documents (the control for the tests below)', async () => {
     for (const path of readable) await assertSucceeds(db(engineer()).doc(path).get());
@@ -356,16 +426,30 @@ describe('tokens without a valid role', () => {
 
   it('a signed-out client reads nothing', async () => {
     for (const path of readable) await assertFails(db(signedOut()).doc(path).get());
-    await assertFails(db(signedOut()).collection('cases').where('orgId', '==', 'org-a').get());
+    await assertFails(orgQuery(signedOut()));
   });
 
   it('a token without a role reads nothing, whatever its other claims', async () => {
-    for (const path of readable) await assertFails(db(noRole()).doc(path).get());
-    await assertFails(db(noRole()).collection('cases').where('orgId', '==', 'org-a').get());
+    const noRole = as(MAIN_CAST.people.noRole);
+    for (const path of readable) await assertFails(db(noRole).doc(path).get());
+    await assertFails(orgQuery(noRole));
+    await assertFails(partnerQuery(noRole));
   });
 
   it('a token with a role Tandem does not have reads nothing', async () => {
-    for (const path of readable) await assertFails(db(unknownRole()).doc(path).get());
-    await assertFails(db(unknownRole()).collection('cases').where('orgId', '==', 'org-a').get());
+    const unknownRole = as(MAIN_CAST.people.unknownRole);
+    for (const path of readable) await assertFails(db(unknownRole).doc(path).get());
+    await assertFails(orgQuery(unknownRole));
+    await assertFails(partnerQuery(unknownRole));
+  });
+
+  it('a partner token without a partnerId reads no case, not even one no partner may read', async () => {
+    // partnerAccess is null on a case not escalated: a missing claim must not match it.
+    const path = casePath('matched');
+    await assertSucceeds(db(ada()).doc(path).get());
+    const nameless = as({ uid: 'u-partner', role: 'partner' });
+    await assertFails(db(nameless).doc(path).get());
+    await assertFails(db(nameless).doc(casePath('awaitingPartner')).get());
+    await assertFails(db(nameless).collection('cases').where('partnerAccess', '==', null).get());
   });
 });

@@ -1,7 +1,7 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
 import { z } from 'zod';
 import type { Caller, Role } from '../domain/caller.js';
-import { Case, CaseStatus, Priority, TimelineEvent } from '../domain/case-model.js';
+import { Case, CaseStatus, DocumentId, Priority, TimelineEvent } from '../domain/case-model.js';
 import { canSee } from '../domain/case-visibility.js';
 import { domainError, fail, ok, type DomainError, type Result } from '../domain/result.js';
 import type { CaseFilter, CaseStore, ListCursor } from '../ports/case-store.js';
@@ -128,7 +128,8 @@ function scopeOf(caller: Caller & { role: Role }): Pick<CaseFilter, 'orgId' | 'p
   return caller.partnerId ? { partnerAccess: caller.partnerId } : null;
 }
 
-const PageToken = z.object({ u: z.iso.datetime(), id: z.string().min(1).max(128) });
+// `id` is a document ID, as the cursor's `startAfter` needs: a path in a forged token would make the query throw (a 500).
+const PageToken = z.object({ u: z.iso.datetime(), id: DocumentId });
 
 /** Opaque to clients: where the last page ended. */
 export const encodePageToken = (cursor: ListCursor): string => Buffer.from(JSON.stringify({ u: cursor.updatedAt, id: cursor.caseId })).toString('base64url');
