@@ -12,8 +12,29 @@ resource "google_firestore_database" "default" {
   depends_on = [google_project_service.enabled]
 }
 
-# No composite index is declared: the follow-up sweep is a single-field range on cases.nextActionAt,
-# which Firestore indexes automatically.
+# The composite indexes are firestore.indexes.json's (the case API's list queries), so the emulator-tested
+# file and the deployment cannot differ. The follow-up sweep's range on cases.nextActionAt needs none: a
+# single-field index, which Firestore keeps automatically.
+locals {
+  firestore_indexes = { for index in jsondecode(file("${path.module}/../firestore.indexes.json")).indexes : join(",", [for f in index.fields : "${f.fieldPath}:${f.order}"]) => index }
+}
+
+resource "google_firestore_index" "composite" {
+  for_each = local.firestore_indexes
+
+  database    = google_firestore_database.default.name
+  collection  = each.value.collectionGroup
+  query_scope = each.value.queryScope
+
+  dynamic "fields" {
+    # __name__ is appended by Firestore itself to every index in the direction of the last field.
+    for_each = [for f in each.value.fields : f if f.fieldPath != "__name__"]
+    content {
+      field_path = fields.value.fieldPath
+      order      = fields.value.order
+    }
+  }
+}
 
 resource "google_firebaserules_ruleset" "firestore" {
   source {

@@ -473,6 +473,13 @@ describe('Firestore', () => {
     expect(databases).toEqual([['(default)', 'FIRESTORE_NATIVE']]);
   });
 
+  it("deploys firestore.indexes.json's composite indexes, read from the file itself", () => {
+    const index = resources.get('google_firestore_index.composite');
+    expect(index?.for_each).toBe('${local.firestore_indexes}');
+    const text = sources.find(({ name }) => name.endsWith('firestore.tf'))!.text;
+    expect(text).toContain('jsondecode(file("${path.module}/../firestore.indexes.json"))');
+  });
+
   it('releases firestore.rules from the repository root to cloud.firestore', () => {
     const ruleset = findOne('google_firebaserules_ruleset', () => true, 'one ruleset');
     const files = block(block(ruleset.body, 'source'), 'files');
