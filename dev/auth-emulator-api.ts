@@ -3,8 +3,8 @@ import { DEMO_PASSWORD, DEMO_USERS, type DemoUser } from './seed-data.js';
 
 /**
  * The Firebase Authentication emulator over its REST API (Identity Toolkit v1): the Admin calls the
- * demo seeding makes (`Authorization: Bearer owner` is the emulator's admin credential). Emulator
- * only: nothing here reaches a real project.
+ * demo seeding makes (`Authorization: Bearer owner` is the emulator's admin credential) and the
+ * password sign-in that `npm run token` makes. Emulator only: nothing here reaches a real project.
  */
 
 export const DEFAULT_AUTH_EMULATOR_HOST = '127.0.0.1:9099';
@@ -86,6 +86,53 @@ export async function seedDemoUsers(
 export async function listEmulatorUsers(authHost: string, projectId: string): Promise<{ uid: string; email?: string; name?: string; claims: Record<string, unknown> }[]> {
   const { userInfo = [] } = await call<{ userInfo?: EmulatorUser[] }>(authHost, accounts(projectId, ':query'), { returnUserInfo: true }, true);
   return userInfo.map((u) => ({ uid: u.localId, email: u.email, name: u.displayName, claims: JSON.parse(u.customAttributes ?? '{}') as Record<string, unknown> }));
+}
+
+export interface SignedIn {
+  idToken: string;
+  uid: string;
+  /** The token's payload (the emulator's tokens are unsigned JWTs: `alg: none`). */
+  claims: Record<string, unknown>;
+  expiresInSeconds: number;
+}
+
+/**
+ * Signs in with email and password as a client app would, and returns the ID token to send as
+ * `Authorization: Bearer <token>`. The emulator signs in to the project it was started for (its
+ * `--project`), whatever the key; a token for another project than `projectId` is an error.
+ */
+export async function idTokenFor(options: { authHost: string; projectId: string; email: string; password?: string }): Promise<SignedIn> {
+  const { authHost, projectId, email, password = DEMO_PASSWORD } = options;
+  let answer: { idToken: string; localId: string; expiresIn: string };
+  try {
+    answer = await call(authHost, 'accounts:signInWithPassword?key=any', { email, password, returnSecureToken: true }, false);
+  } catch (error) {
+    if (!(error instanceof AuthEmulatorError)) throw error;
+    const known = `The demo users: ${DEMO_USERS.map((u) => u.email).join(', ')}.`;
+    const messages: Record<string, string> = {
+      EMAIL_NOT_FOUND: `No user ${email} in the Authentication emulator at ${authHost}. ${known}`,
+      INVALID_PASSWORD: `Wrong password for ${email}${password === DEMO_PASSWORD ? ` (tried the demo password, ${DEMO_PASSWORD})` : ''}.`,
+      INVALID_LOGIN_CREDENTIALS: `No user ${email} with that password in the Authentication emulator at ${authHost}. ${known}`,
+      INVALID_EMAIL: `"${email}" is not an email address. ${known}`,
+      USER_DISABLED: `The account ${email} is disabled.`,
+    };
+    throw new AuthEmulatorError(messages[error.code] ?? error.message, error.code);
+  }
+  const claims = decodeJwtPayload(answer.idToken);
+  if (claims.aud !== projectId) {
+    throw new AuthEmulatorError(
+      `The Authentication emulator at ${authHost} was started for the project ${String(claims.aud)}, not ${projectId}: set GOOGLE_CLOUD_PROJECT=${String(claims.aud)}, or start the stack on its own emulator.`,
+      'WRONG_PROJECT',
+    );
+  }
+  return { idToken: answer.idToken, uid: answer.localId, claims, expiresInSeconds: Number(answer.expiresIn) };
+}
+
+/** The payload of a JWT, not verified (the emulator's tokens carry no signature to verify). */
+export function decodeJwtPayload(token: string): Record<string, unknown> {
+  const payload = token.split('.')[1];
+  if (!payload) throw new Error('not a JWT');
+  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
 }
 
 /** The demo users for a person: email, role and name, one a line. */
