@@ -2,9 +2,10 @@
  * `npm start`: the whole of Tandem on this machine, on the emulators, with demo data. Ctrl-C stops
  * everything it started (the emulators it reused keep running).
  */
-import { MissingToolError } from './emulators.js';
+import { DEFAULT_AUTH_EMULATOR_HOST, demoUsersTable } from './auth-emulator-api.js';
+import { MissingToolError, type RunningEmulator } from './emulators.js';
 import { startLocalStack } from './local-stack.js';
-import { DEMO_ORGS } from './seed-data.js';
+import { DEMO_ORGS, DEMO_PASSWORD, DEMO_USERS } from './seed-data.js';
 
 const log = (text: string) => process.stdout.write(`${text}\n`);
 log('Starting Tandem: emulators, functions, Workflows runner…');
@@ -18,7 +19,13 @@ try {
 }
 
 const { url, workflowsUrl, emulators, seeded } = stack;
-const reused = (e: { startedHere: boolean }) => (e.startedHere ? 'started' : 'reused');
+const reused = (e: RunningEmulator) => (e.startedHere ? `started in ${(e.startMs / 1000).toFixed(1)} s` : 'reused');
+// What `npm run token` needs to find this stack's emulator and project, when not the defaults.
+const tokenEnv = [
+  emulators.auth.hostPort === DEFAULT_AUTH_EMULATOR_HOST ? '' : `FIREBASE_AUTH_EMULATOR_HOST=${emulators.auth.hostPort} `,
+  stack.config.projectId === 'demo-tandem' ? '' : `GOOGLE_CLOUD_PROJECT=${stack.config.projectId} `,
+].join('');
+const example = DEMO_USERS.find((u) => u.claims.role === 'customer' && u.claims.org === 'org-initech-premium') ?? DEMO_USERS[0]!;
 log(`
 Tandem is running.
   Intake form        ${url}/
@@ -28,11 +35,17 @@ Tandem is running.
   Workflows runner   ${workflowsUrl}
   Firestore emulator ${emulators.firestore.hostPort} (${reused(emulators.firestore)})
   Pub/Sub emulator   ${emulators.pubsub.hostPort} (${reused(emulators.pubsub)})
+  Auth emulator      http://${emulators.auth.hostPort} (${reused(emulators.auth)}; FIREBASE_AUTH_EMULATOR_HOST=${emulators.auth.hostPort})
 
 Demo data: ${seeded.orgs} orgs, ${seeded.partners} partners, ${seeded.workloads} workload technologies.
 ${Object.entries(DEMO_ORGS)
   .map(([id, org]) => `  ${id.padEnd(28)} ${org.supportPlan.padEnd(16)} ${org.name}`)
   .join('\n')}
+
+Demo users: ${seeded.users}, each with the password ${DEMO_PASSWORD} (docs/identity.md):
+${demoUsersTable()}
+An ID token for curl (unsigned, so accepted only on the emulator, for a demo- project):
+  TOKEN=$(${tokenEnv}npm run -s token -- ${example.email})   # then: curl -H "Authorization: Bearer $TOKEN" …
 
 Try:
   curl -s ${url}/cases -H 'content-type: application/json' -H 'Idempotency-Key: demo-1' -d '{"orgId": "org-initech-premium", "contact": {"name": "Ada", "email": "ada@initech.example"}, "subject": "Volumes read-only after failover", "description": "CVO volumes mount read-only on GKE nodes.", "product": "Cloud Volumes ONTAP", "vendor": "NetApp", "priority": "P1", "environment": "production"}'
