@@ -32,7 +32,7 @@ export interface LocalStackOptions {
    * ports: TANDEM_AUTH_HUB_PORT and TANDEM_AUTH_LOGGING_PORT, else free ports.
    */
   authHost?: string;
-  /** 0 picks free ports (tests); default from TANDEM_PORT (8100) and 8190. */
+  /** 0 picks free ports (tests); default from TANDEM_PORT (8100) and TANDEM_WORKFLOWS_PORT (8190). */
   port?: number;
   workflowsPort?: number;
   /** Start the clock here and keep it still until advanced (tests); default: real time, advanceable. */
@@ -101,7 +101,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(router.close);
 
     const workflowsRunner: WorkflowsRunner = await startWorkflowsRunner({
-      port: options.workflowsPort ?? 8190,
+      port: options.workflowsPort ?? Number(env.TANDEM_WORKFLOWS_PORT ?? 8190),
       clock,
       project: projectId,
       env: { TANDEM_PUBLIC_URL: url },
