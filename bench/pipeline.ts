@@ -9,6 +9,7 @@ import { cloudEvent } from '@google-cloud/functions-framework';
 import { SystemClock } from '../functions/src/adapters/clock.js';
 import { MemoryLogger } from '../dev/memory-logger.js';
 import { loadConfig } from '../functions/src/config.js';
+import { authAs } from '../test/tokens.js';
 import type { BusMessage, EventBus, Topic } from '../functions/src/ports/event-bus.js';
 import { httpRoutes } from '../functions/src/function-triggers.js';
 import { registerFunctions } from '../functions/src/register-functions.js';
@@ -55,7 +56,8 @@ async function inParallel(total: number, concurrency: number, run: (i: number) =
  * two cores are shared, and the figure would measure queueing, not the pipeline.
  */
 export async function benchPipeline(projectId: string, cases = 200, concurrency = 1): Promise<void> {
-  const config = loadConfig({ GOOGLE_CLOUD_PROJECT: projectId });
+  const config = loadConfig({ GOOGLE_CLOUD_PROJECT: projectId, FIREBASE_AUTH_EMULATOR_HOST: '127.0.0.1:9099' });
+  const auth = authAs(projectId, { uid: 'u-bench', role: 'engineer', name: 'Bench Engineer', email: 'bench@tandem.example' });
   const stepLog = new MemoryLogger();
   let bus: TriagedWatch | undefined;
   const stack = createStackDeps({ config, clock: new SystemClock(), log: stepLog, wrapBus: (real) => (bus = new TriagedWatch(real)) });
@@ -95,7 +97,7 @@ export async function benchPipeline(projectId: string, cases = 200, concurrency 
     const t0 = performance.now();
     const res = await fetch(`${url}/cases`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...auth },
       body: JSON.stringify({
         orgId: 'org-bench', contact: { name: 'Bench', email: 'bench@example.com' }, subject: `Bench ${i}`, description: 'Latency benchmark.',
         product: 'Some product', vendor: vendors[i % vendors.length], priority: 'P2', environment: 'production',

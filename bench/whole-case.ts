@@ -8,6 +8,7 @@
 import { ControllableClock } from '../dev/controllable-clock.js';
 import type { Case } from '../functions/src/domain/case-model.js';
 import { startLocalStack, type LocalStack } from '../dev/local-stack.js';
+import { authAs } from '../test/tokens.js';
 import { eventually } from '../dev/eventually.js';
 import { fmt } from './bench-stack.js';
 
@@ -17,6 +18,9 @@ const body = (subject: string, vendor: string, product: string) =>
     product, vendor, priority: 'P2', environment: 'production',
   });
 
+/** An engineer's sign-in on the stack's Authentication emulator project, valid at the stack's clock. */
+const engineerOf = (stack: LocalStack) => authAs(stack.config.projectId, { uid: 'u-bench', role: 'engineer', name: 'Bench Engineer', email: 'bench@tandem.example' }, stack.clock.now());
+
 async function collaborativeCase(stack: LocalStack): Promise<void> {
   await fetch(`${stack.url}/_dev/partner-simulator/netapp`, { method: 'PUT', body: JSON.stringify({ mode: 'acknowledge', afterMinutes: 10, resolveAfterMinutes: 60 }) });
   // Polled straight from Firestore, not through the store, so the store counts only the functions' operations.
@@ -25,7 +29,7 @@ async function collaborativeCase(stack: LocalStack): Promise<void> {
   // Reference data is cached per instance; a warm instance is the steady state being measured.
   await Promise.all([stack.registry.partners(), stack.registry.workloads(), stack.registry.org('org-initech-premium')]);
   const before = { ...stack.store.ops(), registry: stack.registry.ops().reads };
-  const res = await fetch(`${stack.url}/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body('Whole case', 'NetApp', 'ONTAP') });
+  const res = await fetch(`${stack.url}/cases`, { method: 'POST', headers: { 'content-type': 'application/json', ...engineerOf(stack) }, body: body('Whole case', 'NetApp', 'ONTAP') });
   const { caseId } = (await res.json()) as { caseId: string };
   await status(caseId, 'awaiting_partner');
   await stack.workflowsRunner.waitForIdle();
@@ -49,12 +53,13 @@ async function collaborativeCase(stack: LocalStack): Promise<void> {
 
 async function thousandSubmissions(stack: LocalStack, total = 1_000, distinct = 800): Promise<void> {
   const keys = Array.from({ length: total }, (_, i) => `burst-${i % distinct}`);
+  const auth = engineerOf(stack);
   const t0 = performance.now();
   const statuses = await Promise.all(
     keys.map(async (key) => {
       const res = await fetch(`${stack.url}/cases`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        headers: { 'content-type': 'application/json', 'idempotency-key': key, ...auth },
         body: body(`Burst ${key}`, 'Example Corp', 'Widget Server'),
       });
       await res.arrayBuffer();

@@ -5,7 +5,9 @@ import { FUNCTION_TRIGGERS, type HttpFunctionName } from '../functions/src/funct
 import { ESCALATION_STEP_ROUTES } from '../functions/src/handlers/escalation-steps.js';
 import { codesWithStatus } from '../functions/src/handlers/http-errors.js';
 import type { RouteSpec } from '../functions/src/handlers/http-function.js';
-import { INTAKE_ROUTES } from '../functions/src/handlers/intake.js';
+import { INTAKE_ROUTE } from '../functions/src/handlers/intake.js';
+import { CASE_ACTIONS_ROUTE } from '../functions/src/handlers/case-actions.js';
+import { CASE_READ_ROUTES } from '../functions/src/handlers/case-api.js';
 import { PARTNER_CALLBACK_ROUTE } from '../functions/src/handlers/partner-callback.js';
 
 /** Where the document is checked in. */
@@ -13,7 +15,9 @@ export const OPENAPI_JSON = fileURLToPath(new URL('../docs/openapi.json', import
 
 /** Every HTTP function's route specs, as its handler module exports them. */
 export const ROUTE_SPECS: Record<HttpFunctionName, readonly RouteSpec[]> = {
-  intake: Object.values(INTAKE_ROUTES) as RouteSpec[],
+  intake: [INTAKE_ROUTE as RouteSpec, CASE_READ_ROUTES.list as RouteSpec],
+  caseActions: [CASE_ACTIONS_ROUTE as RouteSpec],
+  caseApi: [CASE_READ_ROUTES.get as RouteSpec, CASE_READ_ROUTES.events as RouteSpec],
   partnerCallback: [PARTNER_CALLBACK_ROUTE as RouteSpec],
   escalationSteps: Object.values(ESCALATION_STEP_ROUTES) as RouteSpec[],
 };

@@ -8,6 +8,7 @@ import { nextActionAt } from '../functions/src/domain/followup-policy.js';
 import { FirestoreRegistry } from '../functions/src/adapters/firestore-registry.js';
 import { PubSubEventBus } from '../functions/src/adapters/pubsub-event-bus.js';
 import { SignedWebhookSender } from '../functions/src/adapters/signed-webhook-sender.js';
+import { idTokenVerifier } from '../functions/src/adapters/id-token-verifier.js';
 import type { Clock } from '../functions/src/ports/clock.js';
 import type { EventBus } from '../functions/src/ports/event-bus.js';
 import type { Logger } from '../functions/src/ports/logger.js';
@@ -73,6 +74,7 @@ export function createStackDeps<C extends Clock, L extends Logger>(options: {
       notifier: new SignedWebhookSender(secrets, clock),
       workflows,
       workflowCallbacks: new HttpWorkflowCallbacks(),
+      identity: idTokenVerifier(config.identity, clock),
     },
     db,
     pubsub,

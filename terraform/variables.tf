@@ -80,3 +80,22 @@ variable "hosting_site_id" {
     error_message = "hosting_site_id must be a valid domain name label: lower-case letters, digits and hyphens, at most 63 characters."
   }
 }
+
+variable "extra_authorized_domains" {
+  type        = list(string)
+  description = "Domains besides the Firebase Hosting site's from which people may sign in (a custom domain in front of Hosting)."
+  default     = []
+}
+
+variable "google_sign_in_client_id" {
+  type        = string
+  description = "OAuth client ID for Google sign-in through Identity Platform. Null leaves Google sign-in off (email and password only)."
+  default     = null
+}
+
+variable "google_sign_in_client_secret" {
+  type        = string
+  description = "The OAuth client's secret, for Google sign-in. Give it with TF_VAR_google_sign_in_client_secret, never in a file."
+  default     = null
+  sensitive   = true
+}

@@ -10,6 +10,11 @@ const EnvSchema = z.object({
   GOOGLE_CLOUD_PROJECT: z.string().min(1).default('demo-tandem'),
   FIRESTORE_EMULATOR_HOST: z.string().optional(),
   PUBSUB_EMULATOR_HOST: z.string().optional(),
+  /**
+   * The Firebase Authentication emulator (`127.0.0.1:9099`): its unsigned ID tokens are then accepted.
+   * Only with a `demo-` project (see {@link loadConfig}).
+   */
+  FIREBASE_AUTH_EMULATOR_HOST: z.string().optional(),
   /** Where customers and partners reach Tandem: links in responses and callback URLs use it. */
   TANDEM_PUBLIC_URL: z.url().default('http://127.0.0.1:8100'),
   TANDEM_PORT: z.coerce.number().int().min(1).max(65_535).default(8100),
@@ -30,12 +35,23 @@ const EnvSchema = z.object({
 export interface Config {
   projectId: string;
   emulators: { firestore?: string; pubsub?: string };
+  /** Whose ID tokens are accepted (adapters/id-token-verifier.ts). */
+  identity: IdentityConfig;
   publicUrl: string;
   port: number;
   firstResponseMinutes: SlaTable;
   followupPeriods: FollowupPeriods;
   workflows: { location: string; workflowName: string; endpoint?: string; escalationStepsUrl: string };
   registryTtlMs: number;
+}
+
+/**
+ * The ID tokens Tandem accepts: those of `projectId`'s Firebase Authentication, signed by Google; or,
+ * when `emulatorHost` is set (a `demo-` project only), the unsigned tokens of the Authentication emulator.
+ */
+export interface IdentityConfig {
+  projectId: string;
+  emulatorHost?: string;
 }
 
 export class ConfigError extends Error {
@@ -53,6 +69,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     projectId: e.GOOGLE_CLOUD_PROJECT,
     emulators: { firestore: e.FIRESTORE_EMULATOR_HOST, pubsub: e.PUBSUB_EMULATOR_HOST },
+    identity: identityConfig(e.GOOGLE_CLOUD_PROJECT, e.FIREBASE_AUTH_EMULATOR_HOST),
     publicUrl: e.TANDEM_PUBLIC_URL.replace(/\/$/, ''),
     port: e.TANDEM_PORT,
     firstResponseMinutes: e.TANDEM_SLA_TABLE ? parseSlaTable(e.TANDEM_SLA_TABLE) : DEFAULT_FIRST_RESPONSE_MINUTES,
@@ -65,6 +82,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     registryTtlMs: e.TANDEM_REGISTRY_TTL_SECONDS * 1000,
   };
+}
+
+/**
+ * The Authentication emulator's tokens are unsigned: anyone can make one. They are accepted only for
+ * a `demo-` project, which never reaches real Google Cloud, so a deployed function that has the
+ * emulator variable set refuses to start rather than accept forged tokens. An empty value is unset.
+ */
+function identityConfig(projectId: string, emulatorHost: string | undefined): IdentityConfig {
+  if (!emulatorHost) return { projectId };
+  if (!projectId.startsWith('demo-')) {
+    throw new ConfigError(
+      `FIREBASE_AUTH_EMULATOR_HOST is set (${emulatorHost}) but the project "${projectId}" is not a demo- project. ` +
+        "The Authentication emulator's tokens are unsigned, so Tandem accepts them only in a demo- project: " +
+        'unset FIREBASE_AUTH_EMULATOR_HOST for a real project, or use a demo- project (such as demo-tandem) with the emulator.',
+    );
+  }
+  return { projectId, emulatorHost };
 }
 
 function parseSlaTable(json: string): SlaTable {

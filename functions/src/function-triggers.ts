@@ -95,11 +95,26 @@ export const FUNCTION_TRIGGERS = {
     kind: 'http',
     name: 'intake',
     public: true,
+    // GET /cases lives here, beside POST /cases, because Firebase Hosting rewrites by path alone: one
+    // function owns a path (docs/design-notes.md).
     routes: [
       { method: 'POST', path: '/cases' },
-      // The HTML form that posts to /cases.
-      { method: 'GET', path: '/' },
-      { method: 'GET', path: '/cases/new' },
+      { method: 'GET', path: '/cases' },
+    ],
+  },
+  caseActions: {
+    kind: 'http',
+    name: 'case-actions',
+    public: true,
+    routes: [{ method: 'POST', path: '/cases/{caseId}/actions' }],
+  },
+  caseApi: {
+    kind: 'http',
+    name: 'case-api',
+    public: true,
+    routes: [
+      { method: 'GET', path: '/cases/{caseId}' },
+      { method: 'GET', path: '/cases/{caseId}/events' },
     ],
   },
   partnerCallback: {

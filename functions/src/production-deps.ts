@@ -9,6 +9,7 @@ import { MetadataAccessToken } from './adapters/metadata-access-token.js';
 import { PubSubEventBus } from './adapters/pubsub-event-bus.js';
 import { SecretManagerSecretStore } from './adapters/secret-manager-secret-store.js';
 import { SignedWebhookSender } from './adapters/signed-webhook-sender.js';
+import { idTokenVerifier } from './adapters/id-token-verifier.js';
 import type { Config } from './config.js';
 import type { FunctionDeps } from './register-functions.js';
 
@@ -34,5 +35,6 @@ export function productionDeps(config: Config): FunctionDeps {
       config.workflows.escalationStepsUrl,
     ),
     workflowCallbacks: new HttpWorkflowCallbacks(() => token.get()),
+    identity: idTokenVerifier(config.identity, clock),
   };
 }

@@ -8,6 +8,7 @@ import type { PartnerNotifier } from './ports/partner-notifier.js';
 import type { SecretStore } from './ports/secret-store.js';
 import type { WorkflowCallbacks, WorkflowStarter } from './ports/workflow-starter.js';
 import type { Config } from './config.js';
+import type { IdentityVerifier } from './ports/identity.js';
 import { answerFrameworkErrorsWith } from './adapters/framework-error-answers.js';
 import { verifyWebhook } from './adapters/standard-webhooks.js';
 import { refusedBeforeRouting } from './handlers/http-function.js';
@@ -17,6 +18,8 @@ import { escalateHandler } from './handlers/escalate-case.js';
 import { escalationStepsHandler } from './handlers/escalation-steps.js';
 import { followupsHandler } from './handlers/followups.js';
 import { intakeHandler } from './handlers/intake.js';
+import { caseActionsHandler } from './handlers/case-actions.js';
+import { caseApiHandler } from './handlers/case-api.js';
 import { partnerCallbackHandler } from './handlers/partner-callback.js';
 import { prioritizeHandler } from './handlers/prioritize-case.js';
 import { routeHandler } from './handlers/route-case.js';
@@ -33,6 +36,7 @@ export interface FunctionDeps {
   notifier: PartnerNotifier;
   workflows: WorkflowStarter;
   workflowCallbacks: WorkflowCallbacks;
+  identity: IdentityVerifier;
 }
 
 
@@ -52,6 +56,8 @@ export function registerFunctions(deps: FunctionDeps): void {
   cloudEvent('prioritize', prioritizeHandler(deps));
   cloudEvent('route', routeHandler(deps));
   cloudEvent('escalate', escalateHandler(deps));
+  http('caseActions', caseActionsHandler(deps));
+  http('caseApi', caseApiHandler(deps));
   http('partnerCallback', partnerCallbackHandler({ ...deps, verifyWebhook }));
   http('escalationSteps', escalationStepsHandler({ ...deps, publicUrl: deps.config.publicUrl }));
   cloudEvent('followups', followupsHandler(deps));

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { ControllableClock } from '../../dev/controllable-clock.js';
+import { authAs, PEOPLE } from '../tokens.js';
 import type { Case, TimelineEvent } from '../../functions/src/domain/case-model.js';
 import { startLocalStack, type LocalStack } from '../../dev/local-stack.js';
 import { createLocalExecutionsClient } from '../../dev/workflows-runner/client.js';
@@ -35,7 +36,8 @@ afterAll(async () => {
 async function submit(vendor: string, product: string, priority = 'P1'): Promise<string> {
   const res = await fetch(`${stack.url}/cases`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    // An engineer opens it for Initech (any org), signed in on the stack's Authentication emulator project.
+    headers: { 'content-type': 'application/json', ...authAs(PROJECT, PEOPLE.grace, stack.clock.now()) },
     body: JSON.stringify({
       orgId: 'org-initech-premium', contact: { name: 'Ada', email: 'ada@initech.example' }, subject: `${product} is failing`,
       description: 'Details.', product, vendor, priority, environment: 'production',

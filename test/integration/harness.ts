@@ -18,6 +18,7 @@ import { createRouter } from '../../dev/router.js';
 import { deletePushSubscriptions, ensurePubSubTopology, pushTargets } from '../../dev/pubsub-topology.js';
 import { registerFunctions, type FunctionName } from '../../functions/src/register-functions.js';
 import { createStackDeps, type StackDeps } from '../../dev/stack-deps.js';
+import { authAs, type TokenUser } from '../tokens.js';
 import { DEMO_WORKLOADS, demoPartners } from '../../dev/seed-data.js';
 import { workloadCatalog } from '../../functions/src/adapters/firestore-registry.js';
 
@@ -28,7 +29,13 @@ export type Harness = StackDeps<ControllableClock, MemoryLogger>;
 export const TEST_START = new Date(T0);
 
 export function createHarness(options: { bus?: (real: PubSubEventBus) => EventBus; env?: Record<string, string> } = {}): Harness {
-  const config = loadConfig({ GOOGLE_CLOUD_PROJECT: inject('projectId'), TANDEM_PUBLIC_URL: 'http://tandem.test', ...options.env });
+  // The Authentication emulator's tokens are accepted (emulator mode): the tests sign in as people with test/tokens.ts.
+  const config = loadConfig({
+    GOOGLE_CLOUD_PROJECT: inject('projectId'),
+    TANDEM_PUBLIC_URL: 'http://tandem.test',
+    FIREBASE_AUTH_EMULATOR_HOST: '127.0.0.1:9099',
+    ...options.env,
+  });
   const stack = createStackDeps({
     config,
     clock: new ControllableClock({ start: TEST_START, frozen: true }),
@@ -158,3 +165,6 @@ export async function startPipeline(
 }
 
 export { eventually };
+
+/** `Authorization` headers for a person, with a token valid at the harness's clock. */
+export const signedInAs = (h: Harness, user: TokenUser): Record<string, string> => authAs(h.deps.config.projectId, user, h.deps.clock.now());

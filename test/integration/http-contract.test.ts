@@ -12,9 +12,12 @@ import type { HttpFunctionName } from '../../functions/src/function-triggers.js'
 import { escalationStepsHandler } from '../../functions/src/handlers/escalation-steps.js';
 import type { RouteSpec } from '../../functions/src/handlers/http-function.js';
 import { intakeHandler } from '../../functions/src/handlers/intake.js';
+import { caseActionsHandler } from '../../functions/src/handlers/case-actions.js';
+import { caseApiHandler } from '../../functions/src/handlers/case-api.js';
+import { PEOPLE, type TokenUser } from '../tokens.js';
 import { partnerCallbackHandler } from '../../functions/src/handlers/partner-callback.js';
 import type { CaseStore } from '../../functions/src/ports/case-store.js';
-import { createHarness, resetFirestore, seedOrgs, seedRegistry, serveFunction, TEST_START, type Harness } from './harness.js';
+import { createHarness, resetFirestore, seedOrgs, seedRegistry, serveFunction, signedInAs, TEST_START, type Harness } from './harness.js';
 
 /**
  * The contract test of docs/openapi.json: every HTTP function answers as the document says. For every
@@ -86,7 +89,7 @@ function netappCase(status: 'triaged' | 'awaiting_partner'): Case {
     orgId: 'org-premium', plan: 'premium', contact: { name: 'Ada', email: 'ada@globex.example' }, subject: 'Volumes read-only', description: 'd',
     product: 'Cloud Volumes ONTAP', vendor: 'NetApp', priority: 'P1', requestedPriority: 'P1', environment: 'production', googleCloudProjectId: null,
     status, resumeStatus: null, approach: 'collaborative', triage: { rule: 'vendor_is_partner', matched: { kind: 'partner', id: 'netapp', name: 'NetApp' } },
-    partnerId: 'netapp', queue: 'partner-netapp',
+    partnerId: 'netapp', queue: 'partner-netapp', escalationRequest: null, referral: null, partnerAccess: null,
     sla: { targetMinutes: 15, firstResponseDueAt: '2026-11-23T09:15:00.000Z', firstRespondedAt: null, pausedMinutes: 0, pausedSince: null, warned: false, breached: false },
     escalation: {
       claimId: 'claim-1', claimedAt: at, executionId: awaiting ? 'exec-1' : null, callbackUrl: null, level: 0,
@@ -108,6 +111,20 @@ const OVERSIZE = 'x'.repeat(70 * 1024);
 
 const postCase = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${url}/cases`, { method: 'POST', headers: { ...JSON_TYPE, ...headers }, body: JSON.stringify(body) });
+
+/** Signed in, with a token valid at the harness's clock. */
+const as = (user: TokenUser) => signedInAs(h, user);
+const asAda = () => as(PEOPLE.ada);
+const asGrace = () => as(PEOPLE.grace);
+
+/** A customer's own case: the org and contact come from the token. */
+const ownCase = (overrides: Record<string, unknown> = {}) => {
+  const { orgId: _org, contact: _contact, ...fields } = validCase(overrides);
+  return fields;
+};
+
+const postAction = (url: string, caseId: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${url}/cases/${caseId}/actions`, { method: 'POST', headers: { ...JSON_TYPE, ...headers }, body: JSON.stringify(body) });
 
 const callbackBody = (caseRef: string, overrides: Record<string, unknown> = {}) =>
   JSON.stringify({ type: 'collaboration.acknowledged', caseRef, partnerTicketId: 'NA-1', message: 'On it', occurredAt: TEST_START.toISOString(), ...overrides });
@@ -181,12 +198,6 @@ const storeFails = (request: Scenario['request'], setup?: Scenario['setup']) => 
   503: { when: 'with Retry-After when a service it depends on is down (Firestore unreachable)', setup, request },
 });
 
-const formCannot = (path: string) => {
-  const probe = (url: string) => fetch(`${url}${path}`, { headers: { accept: 'text/html' } });
-  const cannot = 'the form page calls no dependency and cannot fail; with the case store down it still answers 200';
-  return { 500: { cannot, probe } };
-};
-
 const byStatus = (route: string, scenarios: Record<number, Scenario | Unproducible>) =>
   Object.fromEntries(Object.entries(scenarios).map(([status, s]) => [`${route} ${status}`, s]));
 
@@ -209,39 +220,68 @@ const methodNotServed = (): Record<string, Scenario> =>
 const SCENARIOS: Record<string, Scenario | Unproducible> = {
   ...methodNotServed(),
   // intake
-  ...byStatus('GET /', {
-    200: { when: 'with the intake form as HTML', request: (url) => fetch(`${url}/`, { headers: { accept: 'text/html' } }) },
-    ...formCannot('/'),
-  }),
-  ...byStatus('GET /cases/new', {
-    200: { when: 'with the intake form as HTML', request: (url) => fetch(`${url}/cases/new`, { headers: { accept: 'text/html' } }) },
-    ...formCannot('/cases/new'),
-  }),
   ...byStatus('POST /cases', {
-    201: { when: 'with the accepted case when a valid case is posted', request: (url) => postCase(url, validCase()) },
+    201: { when: 'with the accepted case when a signed-in customer posts a valid case', request: (url) => postCase(url, ownCase(), asAda()) },
     200: {
       when: 'with the case it opened when the same Idempotency-Key comes again with the same case',
       setup: async () => {
-        expect((await postCase(served.intake.url, validCase(), { 'idempotency-key': 'contract-replay' })).status).toBe(201);
+        expect((await postCase(served.intake.url, ownCase(), { ...asAda(), 'idempotency-key': 'contract-replay' })).status).toBe(201);
       },
-      request: (url) => postCase(url, validCase(), { 'idempotency-key': 'contract-replay' }),
+      request: (url) => postCase(url, ownCase(), { ...asAda(), 'idempotency-key': 'contract-replay' }),
     },
-    400: { when: 'with every problem when the case has problems', request: (url) => postCase(url, { orgId: 'org-premium', contact: { name: '', email: 'not-an-email' } }) },
-    403: { when: "when the org's support plan does not include third-party support", request: (url) => postCase(url, validCase({ orgId: 'org-standard' })) },
-    404: { when: 'when no organization has the ID', request: (url) => postCase(url, validCase({ orgId: 'org-nobody' })) },
+    400: { when: 'with every problem when the case has problems', request: (url) => postCase(url, { orgId: 'org-premium', contact: { name: '', email: 'not-an-email' } }, asGrace()) },
+    401: { when: 'when no ID token comes with it', request: (url) => postCase(url, ownCase()) },
+    403: { when: "when the org's support plan does not include third-party support", request: (url) => postCase(url, validCase({ orgId: 'org-standard' }), asGrace()) },
+    404: { when: 'when no organization has the ID', request: (url) => postCase(url, validCase({ orgId: 'org-nobody' }), asGrace()) },
     409: {
       when: 'when the Idempotency-Key was used before for a different case',
       setup: async () => {
-        expect((await postCase(served.intake.url, validCase(), { 'idempotency-key': 'contract-conflict' })).status).toBe(201);
+        expect((await postCase(served.intake.url, ownCase(), { ...asAda(), 'idempotency-key': 'contract-conflict' })).status).toBe(201);
       },
-      request: (url) => postCase(url, validCase({ subject: 'Something else entirely' }), { 'idempotency-key': 'contract-conflict' }),
+      request: (url) => postCase(url, ownCase({ subject: 'Something else entirely' }), { ...asAda(), 'idempotency-key': 'contract-conflict' }),
     },
-    413: { when: 'when the body is over 64 KiB', request: (url) => postCase(url, validCase({ description: OVERSIZE })) },
+    413: { when: 'when the body is over 64 KiB', request: (url) => postCase(url, ownCase({ description: OVERSIZE }), asAda()) },
     415: {
-      when: 'when the body is neither JSON nor an HTML form',
-      request: (url) => fetch(`${url}/cases`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'open a case please' }),
+      when: 'when the body is not JSON',
+      request: (url) => fetch(`${url}/cases`, { method: 'POST', headers: { 'content-type': 'text/plain', ...asAda() }, body: 'open a case please' }),
     },
-    ...storeFails((url) => postCase(url, validCase())),
+    ...storeFails((url) => postCase(url, ownCase(), asAda())),
+  }),
+  ...byStatus('GET /cases', {
+    200: { when: 'with a page of the cases the caller may see', request: (url) => fetch(`${url}/cases?pageSize=5`, { headers: asAda() }) },
+    400: { when: 'when the page size is out of range', request: (url) => fetch(`${url}/cases?pageSize=0`, { headers: asAda() }) },
+    401: { when: 'when no ID token comes with it', request: (url) => fetch(`${url}/cases`) },
+    403: { when: 'when the token carries no role', request: (url) => fetch(`${url}/cases`, { headers: as(PEOPLE.nobody) }) },
+    ...storeFails((url) => fetch(`${url}/cases`, { headers: asAda() })),
+  }),
+
+  // caseActions
+  ...byStatus('POST /cases/{caseId}/actions', {
+    200: { when: 'with the case as it is now and the event appended', setup: () => seedCase('act-note', 'awaiting_partner'), request: (url) => postAction(url, 'act-note', { action: 'add_note', message: 'Asked NetApp.' }, asGrace()) },
+    400: { when: 'with every problem when the action has problems', request: (url) => postAction(url, 'act-note', { action: 'set_priority', priority: 'P9' }, asGrace()) },
+    401: { when: 'when no ID token comes with it', request: (url) => postAction(url, 'act-note', { action: 'add_note', message: 'x' }) },
+    403: { when: 'when the role may not take the action on a case it can see', setup: () => seedCase('act-forbidden', 'awaiting_partner'), request: (url) => postAction(url, 'act-forbidden', { action: 'add_note', message: 'x' }, asAda()) },
+    404: { when: "when the case is another org's (answered as a missing one)", setup: () => seedCase('act-other-org', 'awaiting_partner'), request: (url) => postAction(url, 'act-other-org', { action: 'withdraw' }, as(PEOPLE.bob)) },
+    409: { when: 'with the current status when the status does not allow the action', setup: () => seedCase('act-409', 'awaiting_partner'), request: (url) => postAction(url, 'act-409', { action: 'confirm_resolution' }, asAda()) },
+    413: { when: 'when the body is over 64 KiB', request: (url) => postAction(url, 'act-note', { action: 'add_note', message: OVERSIZE }, asGrace()) },
+    415: { when: 'when the body is not JSON', request: (url) => fetch(`${url}/cases/act-note/actions`, { method: 'POST', headers: { 'content-type': 'text/plain', ...asGrace() }, body: 'note' }) },
+    ...storeFails((url) => postAction(url, 'act-store-down', { action: 'add_note', message: 'x' }, asGrace()), () => seedCase('act-store-down', 'awaiting_partner')),
+  }),
+
+  // caseApi
+  ...byStatus('GET /cases/{caseId}', {
+    200: { when: 'with the case as the caller may see it', setup: () => seedCase('read-1', 'awaiting_partner'), request: (url) => fetch(`${url}/cases/read-1`, { headers: asAda() }) },
+    401: { when: 'when no ID token comes with it', request: (url) => fetch(`${url}/cases/read-1`) },
+    403: { when: 'when the token carries no role', request: (url) => fetch(`${url}/cases/read-1`, { headers: as(PEOPLE.nobody) }) },
+    404: { when: "when the case is another org's (answered as a missing one)", setup: () => seedCase('read-1', 'awaiting_partner'), request: (url) => fetch(`${url}/cases/read-1`, { headers: as(PEOPLE.bob) }) },
+    ...storeFails((url) => fetch(`${url}/cases/read-1`, { headers: asAda() })),
+  }),
+  ...byStatus('GET /cases/{caseId}/events', {
+    200: { when: 'with the timeline the caller may see', setup: () => seedCase('read-1', 'awaiting_partner'), request: (url) => fetch(`${url}/cases/read-1/events`, { headers: asAda() }) },
+    401: { when: 'when no ID token comes with it', request: (url) => fetch(`${url}/cases/read-1/events`) },
+    403: { when: 'when the token carries no role', request: (url) => fetch(`${url}/cases/read-1/events`, { headers: as(PEOPLE.nobody) }) },
+    404: { when: 'when there is no such case', request: (url) => fetch(`${url}/cases/read-nobody/events`, { headers: asAda() }) },
+    ...storeFails((url) => fetch(`${url}/cases/read-1/events`, { headers: asAda() })),
   }),
 
   // partnerCallback
@@ -381,10 +421,14 @@ beforeAll(async () => {
   // The twins are wired as registerFunctions() wires the real ones, with the switchable store.
   const deps = { ...h.deps, store: switchableStore(h.deps.store) };
   http('contractIntakeStoreDown', intakeHandler({ ...deps, projectId: deps.config.projectId, publicUrl: deps.config.publicUrl }));
+  http('contractCaseActionsStoreDown', caseActionsHandler(deps));
+  http('contractCaseApiStoreDown', caseApiHandler(deps));
   http('contractPartnerCallbackStoreDown', partnerCallbackHandler({ ...deps, verifyWebhook }));
   http('contractEscalationStepsStoreDown', escalationStepsHandler({ ...deps, publicUrl: deps.config.publicUrl }));
   const twinNames: Record<HttpFunctionName, string> = {
     intake: 'contractIntakeStoreDown',
+    caseActions: 'contractCaseActionsStoreDown',
+    caseApi: 'contractCaseApiStoreDown',
     partnerCallback: 'contractPartnerCallbackStoreDown',
     escalationSteps: 'contractEscalationStepsStoreDown',
   };

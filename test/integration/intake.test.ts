@@ -1,5 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createHarness, listenTo, resetFirestore, seedOrgs, serveFunction, TEST_START, type Harness, type TopicListener } from './harness.js';
+import { createHarness, listenTo, resetFirestore, seedOrgs, serveFunction, TEST_START, type Harness, type TopicListener, signedInAs } from './harness.js';
+import { emulatorIdToken, PEOPLE, type TokenUser } from '../tokens.js';
+import { loadConfig } from '../../functions/src/config.js';
+import { idTokenVerifier } from '../../functions/src/adapters/id-token-verifier.js';
 import type { BusMessage, EventBus, Topic } from '../../functions/src/ports/event-bus.js';
 import { intakeHandler } from '../../functions/src/handlers/intake.js';
 import { http } from '@google-cloud/functions-framework';
@@ -47,10 +50,11 @@ afterEach(async () => {
   await received.close();
 });
 
-const post = (body: unknown, headers: Record<string, string> = {}, url = `${intake.url}/cases`) =>
+/** Posts a case; signed in as an engineer (who may open a case for any org) unless `signIn` is false. */
+const post = (body: unknown, headers: Record<string, string> = {}, url = `${intake.url}/cases`, signIn = true) =>
   fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', ...(signIn ? signedInAs(h, PEOPLE.grace) : {}), ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 
@@ -81,7 +85,8 @@ describe('POST /cases with JSON', () => {
     });
     const events = await h.deps.store.timeline(body.caseId);
     expect(events).toEqual([
-      expect.objectContaining({ type: 'case_received', at: TEST_START.toISOString(), actor: { kind: 'customer', id: 'ada@globex.example' } }),
+      // Opened by the engineer signed in (post's default), for Ada's org.
+      expect.objectContaining({ type: 'case_received', at: TEST_START.toISOString(), actor: { kind: 'engineer', id: PEOPLE.grace.uid, name: PEOPLE.grace.name } }),
     ]);
 
     const [message] = await received.waitFor(1);
@@ -232,78 +237,60 @@ describe('what intake refuses before reading the body', () => {
   });
 });
 
-describe('the HTML form', () => {
-  const formHeaders = { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
-  const formOf = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
-  const validForm = {
-    orgId: 'org-premium',
-    contactName: 'Ada Lovelace',
-    contactEmail: 'ada@globex.example',
-    subject: 'Volumes go read-only',
-    description: 'After failover the volumes are read-only.',
-    product: 'NetApp Cloud Volumes ONTAP',
-    vendor: 'NetApp',
-    priority: 'P2',
-    environment: 'production',
-    googleCloudProjectId: '',
-    idempotencyKey: 'form-1',
-  };
+describe('who is signed in', () => {
+  const { orgId: _org, contact: _contact, ...fields } = validCase();
+  const as = (user: TokenUser, body: unknown = fields) => post(body, signedInAs(h, user), `${intake.url}/cases`, false);
 
-  it('is served at /', async () => {
-    const res = await fetch(`${intake.url}/`);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toContain('text/html');
-    const html = await res.text();
-    for (const name of ['orgId', 'contactName', 'contactEmail', 'subject', 'description', 'product', 'vendor', 'priority', 'environment', 'idempotencyKey']) {
-      expect(html).toContain(`name="${name}"`);
-    }
+  it('without a token: 401 with WWW-Authenticate: Bearer, and nothing stored', async () => {
+    const res = await post(validCase(), {}, `${intake.url}/cases`, false);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unauthenticated');
+    expect(await countDocs('cases')).toBe(0);
   });
 
-  it('opens a case and answers with a confirmation page naming it', async () => {
-    const res = await fetch(`${intake.url}/cases`, { method: 'POST', headers: formHeaders, body: formOf(validForm) });
+  it.each([
+    ['a garbage token', 'Bearer not-a-token'],
+    ['another scheme', `Basic ${Buffer.from('ada:pw').toString('base64')}`],
+    ['an expired token', `Bearer ${emulatorIdToken('demo-tandem-test', PEOPLE.ada, new Date(TEST_START.getTime() - 2 * 3600_000))}`],
+    ['a token for another project', `Bearer ${emulatorIdToken('demo-elsewhere', PEOPLE.ada, TEST_START)}`],
+  ])('%s: 401, and nothing stored', async (_name, authorization) => {
+    const res = await post(validCase(), { authorization }, `${intake.url}/cases`, false);
+    expect(res.status).toBe(401);
+    expect(await countDocs('cases')).toBe(0);
+  });
+
+  it("a customer's case is their org's, with them as the contact and the actor of its first event", async () => {
+    const res = await as(PEOPLE.ada);
     expect(res.status).toBe(201);
-    const html = await res.text();
-    const caseId = /id="case-id">([0-9a-f]{32})</.exec(html)?.[1];
-    expect(caseId).toBeDefined();
-    expect((await h.db.collection('cases').doc(caseId!).get()).get('contact')).toEqual({ name: 'Ada Lovelace', email: 'ada@globex.example' });
+    const { caseId } = (await res.json()) as { caseId: string };
+    expect((await h.db.collection('cases').doc(caseId).get()).data()).toMatchObject({ orgId: 'org-premium', contact: { name: 'Ada Lovelace', email: 'ada@globex.example' } });
+    expect((await h.deps.store.timeline(caseId))[0]?.actor).toEqual({ kind: 'customer', id: PEOPLE.ada.uid, name: 'Ada Lovelace' });
   });
 
-  it('shows each error beside its field and keeps what was typed', async () => {
-    const res = await fetch(`${intake.url}/cases`, { method: 'POST', headers: formHeaders, body: formOf({ ...validForm, contactEmail: 'nope', subject: '' }) });
-    expect(res.status).toBe(400);
-    const html = await res.text();
-    expect(html).toMatch(/id="field-contactEmail"[^>]*aria-invalid="true"[^>]*value="nope"/);
-    expect(html).toContain('id="field-contactEmail-error"');
-    expect(html).toContain('id="field-subject-error"');
-    expect(html).not.toContain('id="field-vendor-error"');
-    expect(html).toContain('value="form-1"');
-  });
-
-  it('escapes what it echoes back', async () => {
-    const res = await fetch(`${intake.url}/cases`, { method: 'POST', headers: formHeaders, body: formOf({ ...validForm, subject: '', product: '<script>alert(1)</script>' }) });
-    const html = await res.text();
-    expect(html).not.toContain('<script>alert(1)</script>');
-    expect(html).toContain('&#60;script&#62;');
-  });
-
-  it('after a conflict, offers the edited form again with a fresh key, naming the case already opened', async () => {
-    const first = await fetch(`${intake.url}/cases`, { method: 'POST', headers: formHeaders, body: formOf(validForm) });
-    const caseId = /id="case-id">([0-9a-f]{32})</.exec(await first.text())?.[1];
-    const edited = await fetch(`${intake.url}/cases`, { method: 'POST', headers: formHeaders, body: formOf({ ...validForm, subject: 'Edited subject' }) });
-    expect(edited.status).toBe(409);
-    const html = await edited.text();
-    expect(html).toContain(`already opened case ${caseId}`);
-    const freshKey = /name="idempotencyKey" value="([^"]+)"/.exec(html)?.[1];
-    expect(freshKey).toBeDefined();
-    expect(freshKey).not.toBe(validForm.idempotencyKey);
-    const again = await fetch(`${intake.url}/cases`, { method: 'POST', headers: formHeaders, body: formOf({ ...validForm, subject: 'Edited subject', idempotencyKey: freshKey! }) });
-    expect(again.status).toBe(201);
-  });
-
-  it('shows a refusal (not entitled) on the page with the same status', async () => {
-    const res = await fetch(`${intake.url}/cases`, { method: 'POST', headers: formHeaders, body: formOf({ ...validForm, orgId: 'org-basic' }) });
+  it.each([
+    ["a customer naming another org", PEOPLE.ada, { ...fields, orgId: 'org-enhanced' }],
+    ['a partner', PEOPLE.netapp, validCase()],
+    ['a user without a role', PEOPLE.nobody, validCase()],
+  ])('%s: 403 forbidden, and nothing stored', async (_name, user, body) => {
+    const res = await as(user, body);
     expect(res.status).toBe(403);
-    expect(await res.text()).toContain('role="alert"');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+    expect(await countDocs('cases')).toBe(0);
+  });
+
+  it('a forged unsigned token gets nowhere with the production configuration', async () => {
+    const production = loadConfig({ GOOGLE_CLOUD_PROJECT: 'demo-tandem-test' });
+    http('intakeProduction', intakeHandler({ ...h.deps, identity: idTokenVerifier(production.identity, h.deps.clock), projectId: 'demo-tandem-test', publicUrl: 'http://tandem.test' }));
+    const prod = await serveFunction('intakeProduction');
+    try {
+      const res = await post(validCase(), signedInAs(h, PEOPLE.grace), `${prod.url}/cases`, false);
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { error: { details?: unknown; reason?: string } }).error).toMatchObject({ code: 'unauthenticated', reason: 'bad_signature' });
+      expect(await countDocs('cases')).toBe(0);
+    } finally {
+      await prod.close();
+    }
   });
 });
 

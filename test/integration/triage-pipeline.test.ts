@@ -6,8 +6,8 @@ import { openCase } from '../../functions/src/domain/case-intake.js';
 import { anOrg } from '../builders.js';
 import {
   createHarness, eventually, listenTo, resetFirestore, seedOrgs, seedRegistry, startPipeline, TEST_START,
-  type Harness, type TopicListener,
-} from './harness.js';
+  type Harness, type TopicListener, signedInAs } from './harness.js';
+import { PEOPLE } from '../tokens.js';
 
 /** Fails the next publish to one topic, as a crash between the commit and the publish would; notes every other publish. */
 class FaultyBus implements EventBus {
@@ -60,7 +60,8 @@ const submission = (vendor: string, product: string, extra: Record<string, unkno
 });
 
 async function submit(body: object): Promise<string> {
-  const res = await fetch(`${pipeline.url}/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  // An engineer opens the cases (any org), as the console does for a customer on the phone.
+  const res = await fetch(`${pipeline.url}/cases`, { method: 'POST', headers: { 'content-type': 'application/json', ...signedInAs(h, PEOPLE.grace) }, body: JSON.stringify(body) });
   expect(res.status).toBe(201);
   return ((await res.json()) as { caseId: string }).caseId;
 }
@@ -138,7 +139,7 @@ describe('at-least-once delivery', () => {
     const referenceTimeline = await h.deps.store.timeline(reference);
 
     // A case stored without intake's publish; then every step's message, three times, in a shuffled order.
-    const opened = openCase(submission('NetApp', 'ONTAP') as never, anOrg({ name: 'Globex', supportPlan: 'premium' }), TEST_START);
+    const opened = openCase(submission('NetApp', 'ONTAP') as never, anOrg({ name: 'Globex', supportPlan: 'premium' }), TEST_START, { kind: 'engineer', id: PEOPLE.grace.uid, name: PEOPLE.grace.name });
     if (!opened.ok) throw new Error('setup');
     await h.deps.store.createCase({ caseId: 'case-shuffled', case: opened.value.case, firstEvent: opened.value.event });
     const topics: Topic[] = ['case-received', 'case-classified', 'case-prioritized'];

@@ -15,7 +15,7 @@ const engineer = { kind: 'engineer', id: 'eng-1' } as const;
 /** A change committed the way the store commits it: the patch, and the next version (the schedule is left out below). */
 const apply = (c: Case, change: CaseChange | null | undefined): Case => ({ ...c, ...change?.patch, version: c.version + 1, updatedAt: T0 });
 /** The new case as the store creates it: version 1. */
-const created = (draft: CaseDraft): Case => ({ ...draft, version: 1, updatedAt: draft.createdAt, nextActionAt: null });
+const created = (draft: CaseDraft): Case => ({ ...draft, version: 1, updatedAt: draft.createdAt, nextActionAt: null, partnerAccess: null });
 /** `nextActionAt` is the store's to set; the builders leave it out of what they agree on. */
 const withoutSchedule = ({ nextActionAt: _n, ...rest }: Case) => rest;
 
@@ -33,6 +33,7 @@ function walkedTo(status: CaseStatus): Case {
       { orgId: story.orgId, contact: story.contact, subject: story.subject, description: story.description, product: story.product, vendor: story.vendor, priority: story.priority, environment: story.environment },
       anOrg(),
       at,
+      { kind: 'customer', id: story.contact.email },
     ),
   ).case);
   if (status === 'received') return opened;

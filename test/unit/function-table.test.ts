@@ -41,12 +41,14 @@ describe('the function table', () => {
     }
   });
 
-  it('lists the public HTTP surface: intake (with its form) and partner callbacks; escalation steps are internal', () => {
+  it('lists the public HTTP surface: intake (and the case list, which shares its path), case actions, case reads and partner callbacks; escalation steps are internal', () => {
     const surface = (isPublic: boolean) => httpRoutes().filter((r) => r.public === isPublic).map((r) => `${r.method} ${r.path} → ${r.functionName}`);
     expect(surface(true)).toEqual([
       'POST /cases → intake',
-      'GET / → intake',
-      'GET /cases/new → intake',
+      'GET /cases → intake',
+      'POST /cases/{caseId}/actions → caseActions',
+      'GET /cases/{caseId} → caseApi',
+      'GET /cases/{caseId}/events → caseApi',
       'POST /partners/{partnerId}/callbacks → partnerCallback',
     ]);
     expect(surface(false)).toEqual([

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FUNCTION_TRIGGERS, type HttpFunctionName } from '../../functions/src/function-triggers.js';
 import { partnerWebhookBody, PartnerWebhookBody } from '../../functions/src/domain/partner-escalation.js';
 import { buildOpenApi, OPENAPI_JSON, renderOpenApi, ROUTE_SPECS } from '../../dev/openapi.js';
+import { aCaseIn } from '../builders.js';
 
 describe('docs/openapi.json', () => {
   it('is the document the route specs and their zod schemas make now (run `npm run generate` after changing a handler)', () => {
@@ -36,16 +37,9 @@ describe('docs/openapi.json', () => {
 
 describe('the outbound partner webhook', () => {
   it('is what partnerWebhookBody builds, at level 0 and up the ladder', () => {
-    const base = {
-      orgId: 'o', plan: 'premium', contact: { name: 'Ada', email: 'ada@example.com' }, subject: 'Volumes read-only', description: 'd', product: 'CVO',
-      vendor: 'NetApp', priority: 'P1', requestedPriority: 'P1', environment: 'production', googleCloudProjectId: null, status: 'awaiting_partner',
-      resumeStatus: null, approach: 'collaborative', triage: null, partnerId: 'netapp', queue: 'partner-netapp', sla: null, nextActionAt: null,
-      statusChangedAt: '2026-11-23T10:00:00.000Z', createdAt: '2026-11-23T10:00:00.000Z', updatedAt: '2026-11-23T10:00:00.000Z', version: 3,
-    } as const;
-    const escalation = {
-      claimId: 'c', claimedAt: '2026-11-23T10:00:00.000Z', executionId: 'e', callbackUrl: null, level: 0, ackDueAt: '2026-11-23T11:00:00.000Z', partnerTicketId: null,
-      requestedAt: '2026-11-23T10:00:00.000Z', acknowledgedAt: null, lastPartnerUpdateAt: null, lastNudgedAt: null, outcome: null, endedAt: null,
-    };
+    const waiting = aCaseIn('awaiting_partner');
+    const escalation = waiting.escalation!;
+    const base = { ...waiting, escalation: null };
     const ladder = [{ name: 'Duty', email: 'duty@netapp.example' }];
     expect(PartnerWebhookBody.safeParse(partnerWebhookBody({ ...base, escalation }, 'case-1', 'Globex', 'http://t/partners/netapp/callbacks')).success).toBe(true);
     const up = partnerWebhookBody({ ...base, escalation: { ...escalation, level: 1 } }, 'case-1', 'Globex', 'http://t/partners/netapp/callbacks', ladder);

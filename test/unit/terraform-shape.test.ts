@@ -500,3 +500,19 @@ describe('secrets', () => {
     for (const { name, text } of sources) expect(text.match(/whsec_[A-Za-z0-9+/=]{8,}/g), name).toBeNull();
   });
 });
+
+describe('Identity Platform', () => {
+  it('signs people in by email and password, from the Hosting site only, and verifies nothing itself (the functions do)', () => {
+    const config = findOne('google_identity_platform_config', () => true, 'the Identity Platform config');
+    const email = block(block(config.body, 'sign_in'), 'email');
+    expect(email).toMatchObject({ enabled: true, password_required: true });
+    expect(String(config.body.authorized_domains)).toContain('google_firebase_hosting_site.public.site_id');
+  });
+
+  it('offers Google sign-in only when an OAuth client is given, its secret a sensitive variable', () => {
+    const google = findOne('google_identity_platform_default_supported_idp_config', (body) => body.idp_id === 'google.com', 'Google sign-in');
+    expect(String(google.body.count)).toContain('var.google_sign_in_client_id == null ? 0 : 1');
+    const secret = parsed.flatMap(({ json }) => Object.entries((json.variable ?? {}) as Record<string, Body[]>)).find(([name]) => name === 'google_sign_in_client_secret');
+    expect(secret?.[1][0]).toMatchObject({ sensitive: true });
+  });
+});

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { FieldPath, Firestore, type DocumentReference } from '@google-cloud/firestore';
 import { Case, TimelineEvent } from '../domain/case-model.js';
+import { partnerAccessOf } from '../domain/case-visibility.js';
 import type {
-  CaseStore, CaseUpdateOutcome, CreateCaseOutcome, Decision, DuplicateRequest, DueCasesPage, DueCursor, IdempotencyRecord, NewCase, Receipt,
+  CaseEngineering, CaseFilter, CaseListPage, CaseStore, CaseUpdateOutcome, CreateCaseOutcome, Decision, DuplicateRequest, ListCursor, DueCasesPage, DueCursor, IdempotencyRecord, NewCase, Receipt,
 } from '../ports/case-store.js';
 import type { Clock } from '../ports/clock.js';
 
@@ -65,7 +66,7 @@ export class FirestoreCaseStore implements CaseStore {
   async createCase(input: NewCase): Promise<CreateCaseOutcome> {
     const batch = this.db.batch();
     const caseRef = this.caseRef(input.caseId);
-    const draft = { ...input.case, version: 1, updatedAt: this.options.clock.now().toISOString(), nextActionAt: null };
+    const draft = { ...input.case, version: 1, updatedAt: this.options.clock.now().toISOString(), nextActionAt: null, partnerAccess: partnerAccessOf(input.case) };
     const stored = Case.parse({ ...draft, nextActionAt: this.options.schedule(draft) });
     batch.create(caseRef, stored);
     batch.create(caseRef.collection('events').doc(eventId(stored.version, 0)), input.firstEvent);
@@ -100,11 +101,11 @@ export class FirestoreCaseStore implements CaseStore {
     return this.transact(caseId, decide) as Promise<CaseUpdateOutcome<R>>;
   }
 
-  updateCaseOnce<R>(caseId: string, receipt: Receipt, decide: (current: Case) => Decision<R>): Promise<CaseUpdateOutcome<R> | DuplicateRequest> {
+  updateCaseOnce<R>(caseId: string, receipt: Receipt<R>, decide: (current: Case) => Decision<R>): Promise<CaseUpdateOutcome<R> | DuplicateRequest> {
     return this.transact(caseId, decide, receipt);
   }
 
-  private async transact<R>(caseId: string, decide: (current: Case) => Decision<R>, receipt?: Receipt): Promise<CaseUpdateOutcome<R> | DuplicateRequest> {
+  private async transact<R>(caseId: string, decide: (current: Case) => Decision<R>, receipt?: Receipt<R>): Promise<CaseUpdateOutcome<R> | DuplicateRequest> {
     const ref = this.caseRef(caseId);
     const receiptRef = receipt ? this.db.collection('receipts').doc(receipt.id) : undefined;
     return this.db.runTransaction(async (tx) => {
@@ -113,20 +114,25 @@ export class FirestoreCaseStore implements CaseStore {
       this.counts.reads += receiptRef ? 2 : 1;
       if (!snap?.exists) return { found: false };
       const current = Case.parse(snap.data());
-      if (receiptSnap?.exists) return { found: true, changed: false, case: current, duplicate: true };
+      if (receiptSnap?.exists) return { found: true, changed: false, case: current, duplicate: true, receipt: receiptSnap.data() ?? {} };
       const { change, result } = decide(current);
-      if (!change) return { found: true, changed: false, case: current, result };
+      if (!change) return { found: true, changed: false, case: current, result, eventIds: [] };
       const owned = { version: current.version + 1, updatedAt: this.options.clock.now().toISOString() };
-      const written = { ...current, ...change.patch, ...owned };
-      const patch = { ...change.patch, ...owned, nextActionAt: this.options.schedule(written) };
+      const written = { ...current, ...change.patch, ...owned, partnerAccess: partnerAccessOf({ ...current, ...change.patch }) };
+      const patch = { ...change.patch, ...owned, partnerAccess: written.partnerAccess, nextActionAt: this.options.schedule(written) };
       const next = Case.parse({ ...written, nextActionAt: patch.nextActionAt });
       tx.update(ref, patch);
-      change.events.forEach((event, index) => tx.create(ref.collection('events').doc(eventId(next.version, index)), event));
-      if (receiptRef && receipt) tx.create(receiptRef, { ...receipt.data, caseId, appliedAt: next.updatedAt });
+      const eventIds = change.events.map((_event, index) => eventId(next.version, index));
+      change.events.forEach((event, index) => tx.create(ref.collection('events').doc(eventIds[index]!), event));
+      if (change.internal) tx.set(this.engineeringRef(caseId), change.internal, { merge: true });
+      if (receiptRef && receipt) {
+        const data = typeof receipt.data === 'function' ? receipt.data(next, eventIds, result) : receipt.data;
+        tx.create(receiptRef, { ...data, caseId, appliedAt: next.updatedAt });
+      }
       // Counted here, before the commit: a transaction that retries counts each attempt, as Firestore bills it.
       this.counts.commits += 1;
-      this.counts.writes += 1 + change.events.length + (receiptRef ? 1 : 0);
-      return { found: true, changed: true, case: next, result };
+      this.counts.writes += 1 + change.events.length + (receiptRef ? 1 : 0) + (change.internal ? 1 : 0);
+      return { found: true, changed: true, case: next, result, eventIds };
     });
   }
 
@@ -154,10 +160,36 @@ export class FirestoreCaseStore implements CaseStore {
     return { cases, next: last && snap.size >= limit && typeof lastAt === 'string' ? { nextActionAt: lastAt, caseId: last.id } : null };
   }
 
-  async timeline(caseId: string): Promise<TimelineEvent[]> {
+  async listCases(filter: CaseFilter, limit: number, startAfter?: ListCursor): Promise<CaseListPage> {
+    let query = this.db.collection('cases') as FirebaseFirestore.Query;
+    for (const [field, value] of Object.entries(filter)) if (value !== undefined) query = query.where(field, '==', value);
+    query = query.orderBy('updatedAt', 'desc').orderBy(FieldPath.documentId(), 'desc').limit(limit);
+    if (startAfter) query = query.startAfter(startAfter.updatedAt, startAfter.caseId);
+    const snap = await query.get();
+    this.counts.reads += Math.max(1, snap.size);
+    const cases = snap.docs.flatMap((doc) => {
+      const parsed = Case.safeParse(doc.data());
+      return parsed.success ? [{ caseId: doc.id, case: parsed.data }] : [];
+    });
+    const last = snap.docs.at(-1);
+    return { cases, next: last && snap.size >= limit ? { updatedAt: String(last.get('updatedAt')), caseId: last.id } : null };
+  }
+
+  async timeline(caseId: string): Promise<(TimelineEvent & { id: string })[]> {
     const snap = await this.caseRef(caseId).collection('events').orderBy('__name__').get();
     this.counts.reads += Math.max(1, snap.size);
-    return snap.docs.map((doc) => TimelineEvent.parse(doc.data()));
+    return snap.docs.map((doc) => ({ ...TimelineEvent.parse(doc.data()), id: doc.id }));
+  }
+
+  async engineering(caseId: string): Promise<CaseEngineering | null> {
+    const snap = await this.engineeringRef(caseId).get();
+    this.counts.reads += 1;
+    return snap.exists ? { assignee: (snap.get('assignee') as CaseEngineering['assignee']) ?? null } : null;
+  }
+
+  /** `cases/{id}/internal/engineering`: firestore.rules lets engineers alone read it. */
+  private engineeringRef(caseId: string): DocumentReference {
+    return this.caseRef(caseId).collection('internal').doc('engineering');
   }
 
   private caseRef(caseId: string): DocumentReference {

@@ -2,11 +2,11 @@ import type { Result } from './result.js';
 import type { Case, TimelineEvent } from './case-model.js';
 
 /**
- * The fields the store alone writes: every commit raises `version` by one and sets `updatedAt`, and
- * `nextActionAt` is always `nextActionAt()` of the case as written (followup-policy.ts). No decision
- * sets them, so no decision can get them wrong.
+ * The fields the store alone writes: every commit raises `version` by one and sets `updatedAt`;
+ * `nextActionAt` (followup-policy.ts) and `partnerAccess` (case-visibility.ts) are always derived from
+ * the case as written. No decision sets them, so no decision can get them wrong.
  */
-export type StoreOwnedField = 'version' | 'updatedAt' | 'nextActionAt';
+export type StoreOwnedField = 'version' | 'updatedAt' | 'nextActionAt' | 'partnerAccess';
 
 /** A case as the domain makes it, before the store gives it its version, time and schedule. */
 export type CaseDraft = Omit<Case, StoreOwnedField>;
@@ -18,6 +18,14 @@ export type CaseDraft = Omit<Case, StoreOwnedField>;
 export interface CaseChange {
   patch: Partial<CaseDraft>;
   events: TimelineEvent[];
+  /** Engineering-only state beside the case (who it is assigned to), never readable by customers or partners. */
+  internal?: { assignee: Assignee | null };
+}
+
+/** The engineer a case is assigned to. */
+export interface Assignee {
+  uid: string;
+  name: string;
 }
 
 /**

@@ -1,41 +1,39 @@
 import type { CaseDraft } from './case-change.js';
-import { CaseSubmission, type Org, type TimelineEvent } from './case-model.js';
+import type { Caller, Role } from './caller.js';
+import { CaseSubmission, type Actor, type Org, type TimelineEvent } from './case-model.js';
 import { domainError, fail, ok, type Result } from './result.js';
 import { PLAN_NAMES, QUALIFYING_PLANS, isEntitledToThirdPartySupport } from './support-plans.js';
 import { toFieldIssues } from './zod-issues.js';
 
-/** The HTML form posts flat fields; these two map onto the nested `contact`. */
-const FORM_CONTACT_FIELDS = { contactName: 'name', contactEmail: 'email' } as const;
-
-/**
- * Maps an HTML form's fields onto the JSON shape. Empty optional fields are dropped (a browser sends
- * `googleCloudProjectId=` when the box is left blank), and unknown fields such as the hidden
- * idempotency key are ignored by the schema.
- */
-export function submissionFromForm(fields: Record<string, unknown>): Record<string, unknown> {
-  const { contactName, contactEmail, ...rest } = fields;
-  const body: Record<string, unknown> = { ...rest, contact: { name: contactName, email: contactEmail } };
-  if (body.googleCloudProjectId === '') delete body.googleCloudProjectId;
-  // Browsers send a textarea's line breaks as CRLF; JSON clients send LF. Store one form.
-  if (typeof body.description === 'string') body.description = body.description.replace(/\r\n?/g, '\n');
-  return body;
-}
-
-/** The form field that shows a JSON issue path (`contact.email` is the `contactEmail` box). */
-export function formFieldForPath(path: string): string {
-  for (const [field, key] of Object.entries(FORM_CONTACT_FIELDS)) if (path === `contact.${key}`) return field;
-  return path === 'contact' ? 'contactName' : path;
-}
+const PROBLEMS = 'The case has problems; fix the fields listed and send it again.';
 
 /** Validates a submission, reporting every problem at once. */
 export function parseSubmission(input: unknown): Result<CaseSubmission> {
   const parsed = CaseSubmission.safeParse(input);
   if (parsed.success) return ok(parsed.data);
-  return fail(
-    domainError('invalid_request', 'The case has problems; fix the fields listed and send it again.', {
-      issues: toFieldIssues(parsed.error),
-    }),
-  );
+  return fail(domainError('invalid_request', PROBLEMS, { issues: toFieldIssues(parsed.error) }));
+}
+
+/**
+ * What a signed-in person's request opens: a customer opens cases for their own org (the token's,
+ * whatever the body says, and a different one is refused) with themselves as the contact unless they
+ * name another; an engineer opens a case for any org and names its contact; a partner opens none.
+ * Every problem is reported at once, the body's and the caller's together.
+ */
+export function submissionFor(input: unknown, caller: Caller & { role: Role }): Result<CaseSubmission> {
+  if (caller.role === 'partner') return fail(domainError('forbidden', 'Partners answer cases; they do not open them.'));
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return fail(domainError('invalid_request', 'The body must be a JSON object with the case fields.', { issues: [{ path: '(body)', message: 'Expected a JSON object' }] }));
+  }
+  const body = input as Record<string, unknown>;
+  if (caller.role === 'customer') {
+    if (body.orgId !== undefined && body.orgId !== caller.orgId) {
+      return fail(domainError('forbidden', 'You can open cases for your own organization only.', { details: { orgId: caller.orgId } }));
+    }
+    const contact = body.contact ?? (caller.email ? { name: caller.name, email: caller.email } : undefined);
+    return parseSubmission({ ...body, orgId: caller.orgId, contact });
+  }
+  return parseSubmission(body);
 }
 
 /**
@@ -55,7 +53,7 @@ export interface OpenedCase {
  * Opens a case for an org, or says why not. The plan comes from the org record, never from the
  * request: a customer cannot talk their way into third-party support.
  */
-export function openCase(submission: CaseSubmission, org: Org, at: Date): Result<OpenedCase> {
+export function openCase(submission: CaseSubmission, org: Org, at: Date, opener: Actor): Result<OpenedCase> {
   if (!isEntitledToThirdPartySupport(org.supportPlan)) {
     return fail(
       domainError(
@@ -86,13 +84,15 @@ export function openCase(submission: CaseSubmission, org: Org, at: Date): Result
     queue: null,
     sla: null,
     escalation: null,
+    escalationRequest: null,
+    referral: null,
     statusChangedAt: now,
     createdAt: now,
   };
   const event: TimelineEvent = {
     type: 'case_received',
     at: now,
-    actor: { kind: 'customer', id: submission.contact.email },
+    actor: opener,
     data: { subject: submission.subject, priority: submission.priority, product: submission.product, vendor: submission.vendor },
     internal: false,
   };

@@ -147,6 +147,18 @@ export const Escalation = z.object({
 });
 export type Escalation = z.infer<typeof Escalation>;
 
+export const VendorContact = z.object({
+  name: z.string().trim().min(1, "Enter the vendor's name for the customer").max(200),
+  url: z.url('Enter the vendor support page as a full address, https://…').max(2000).optional(),
+  email: z.email("Enter the vendor's support email address").max(320).optional(),
+  phone: z.string().trim().min(3).max(50).optional(),
+});
+export type VendorContact = z.infer<typeof VendorContact>;
+
+export const Referral = z.object({ vendorContact: VendorContact, message: z.string(), referredAt: IsoTime });
+
+export const EscalationRequest = z.object({ partnerId: z.string(), requestedAt: IsoTime, requestedBy: Actor });
+
 export const Case = z.object({
   orgId: z.string(),
   /** The org's plan when the case was raised: the SLA follows it, and later steps need no org read. */
@@ -174,6 +186,15 @@ export const Case = z.object({
    * before the case's latest move to `awaiting_customer` belongs to an earlier wait.
    */
   customerRemindedAt: IsoTime.nullable().optional(),
+  /** An engineer asked for this case to be escalated to a partner; `escalate` takes it up (case-actions.ts). */
+  escalationRequest: EscalationRequest.nullable().default(null),
+  /** The referral to the product's vendor: who to contact, and what the customer was told. */
+  referral: Referral.nullable().default(null),
+  /**
+   * The partner that may read the case now (firestore.rules and the case API): the one it is escalated
+   * to, until it declines or the case is taken back. Written by the store (case-visibility.ts).
+   */
+  partnerAccess: z.string().nullable().default(null),
   /** When the follow-up sweep next has something to do: always `nextActionAt()` of the case (followup-policy.ts). */
   nextActionAt: IsoTime.nullable(),
   statusChangedAt: IsoTime,
@@ -200,6 +221,9 @@ export const TIMELINE_EVENT_TYPES = {
   escalation_level_raised: 'The acknowledgement window passed: the next rung of the partner’s ladder was asked (internal).',
   partner_updated: 'The partner sent an update that does not change the status (public).',
   note_added: 'An engineer wrote a note for Customer Care only (internal: never shown to customers or partners).',
+  reply_posted: 'A public reply on the case, by the customer or an engineer: `message` (public).',
+  case_assigned: 'An engineer took the case or gave it to another: `assignee` (internal).',
+  priority_changed: 'An engineer changed the priority: `from`, `to`, `message` (the reason), the new first-response due time (public).',
   sla_warning: 'The first-response clock passed its warning fraction (internal).',
   sla_breached: 'The first-response target passed with no response: the duty manager is told (internal).',
   customer_reminded: 'The customer was reminded that the case waits for their reply; `message` says until when (public).',

@@ -4,7 +4,7 @@ import { SYSTEM, type Case, type Escalation, type Sla, type TimelineEvent, type 
 import { closeMessage, PARTNER_UNRESPONSIVE_MESSAGE, reminderMessage, type CloseReason } from './customer-messages.js';
 import { PIPELINE_STEP_TIMEOUT_MINUTES } from './case-intake.js';
 import { changeStatus } from './case-state-machine.js';
-import { ESCALATION_CLAIM_LEASE_MINUTES, PARTNER_QUIET_NUDGE_MINUTES, partnerWebhookBody, type PartnerWebhookBody } from './partner-escalation.js';
+import { awaitsEscalation, ESCALATION_CLAIM_LEASE_MINUTES, PARTNER_QUIET_NUDGE_MINUTES, partnerWebhookBody, type PartnerWebhookBody } from './partner-escalation.js';
 import { addMinutes, SLA_WARNING_FRACTION, slaWarningAt } from './sla-policy.js';
 
 /**
@@ -106,7 +106,8 @@ export function pendingFollowups(c: Case, periods: FollowupPeriods): Followup[] 
       if (c.escalation) pending.push({ kind: 'partner_nudged', dueAt: addMinutes(at(partnerQuietSince(c, c.escalation)), periods.partnerNudgeMinutes) });
       break;
     case 'received':
-    case 'triaged': {
+    case 'triaged':
+    case 'in_progress': {
       const redrive = stuckStep(c, periods);
       if (redrive) pending.push(redrive);
       break;
@@ -139,8 +140,10 @@ function partnerQuietSince(c: Case, escalation: Escalation): string {
  * cannot progress is retried a few times an hour, not every minute.
  */
 function stuckStep(c: Case, periods: FollowupPeriods): Followup | null {
+  // Stuck since the step became due: the status change, or an engineer's escalation request.
+  const since = c.status === 'in_progress' && c.escalationRequest ? c.escalationRequest.requestedAt : c.statusChangedAt;
   const redrive = (topic: RedriveTopic, lastMove: string, minMinutes: number): Followup => {
-    const stuckMinutes = (Date.parse(lastMove) - Date.parse(c.statusChangedAt)) / 60_000;
+    const stuckMinutes = (Date.parse(lastMove) - Date.parse(since)) / 60_000;
     const wait = Math.min(Math.max(stuckMinutes, minMinutes), Math.max(periods.redriveMaxIntervalMinutes, minMinutes));
     return { kind: 'redrive', dueAt: addMinutes(at(lastMove), wait), topic };
   };
@@ -148,9 +151,10 @@ function stuckStep(c: Case, periods: FollowupPeriods): Followup | null {
     const topic: RedriveTopic = !c.triage ? 'case-received' : !c.sla ? 'case-classified' : 'case-prioritized';
     return redrive(topic, c.updatedAt, periods.stepTimeoutMinutes);
   }
-  // Only a collaborative case rests in `triaged` (route moves the others on in the same transaction).
-  if (c.status !== 'triaged' || c.approach !== 'collaborative') return null;
-  const held = c.escalation;
+  // Only a collaborative case rests in `triaged` (route moves the others on in the same transaction),
+  // and only an engineer's escalation request keeps an in-progress case waiting on a step.
+  if (!awaitsEscalation(c)) return null;
+  const held = c.escalation?.outcome ? null : c.escalation;
   if (!held) return redrive('escalation-requested', c.updatedAt, periods.stepTimeoutMinutes);
   // A claim may be taken over once its lease has passed; one with an execution is the workflow's to finish.
   if (!held.executionId) return redrive('escalation-requested', latest(held.claimedAt, c.updatedAt), Math.max(periods.stepTimeoutMinutes, ESCALATION_CLAIM_LEASE_MINUTES));

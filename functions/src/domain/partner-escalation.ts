@@ -38,8 +38,9 @@ const event = (type: TimelineEventType, at: Date, data: Record<string, unknown>,
  * can be taken over once its lease has passed.
  */
 export function claimEscalation(current: Case, claimId: string, at: Date): CaseChange | null {
-  if (current.status !== 'triaged' || current.approach !== 'collaborative' || !current.partnerId) return null;
-  const held = current.escalation;
+  if (!awaitsEscalation(current) || !current.partnerId) return null;
+  // An escalation that ended (declined, taken back) is history: an engineer's new request starts afresh.
+  const held = current.escalation?.outcome ? null : current.escalation;
   if (held && (held.executionId || addMinutes(new Date(held.claimedAt), ESCALATION_CLAIM_LEASE_MINUTES) > at)) return null;
   const now = at.toISOString();
   const escalation: Escalation = {
@@ -57,10 +58,20 @@ export function claimEscalation(current: Case, claimId: string, at: Date): CaseC
     outcome: null,
     endedAt: null,
   };
+  // An engineer's request is already on the timeline, with the engineer; a triaged case's is recorded here.
+  const recorded = current.escalationRequest && !held;
   return {
     patch: { escalation },
-    events: [event('escalation_requested', at, { partnerId: current.partnerId, takeover: held ? held.claimId : undefined })],
+    events: recorded ? [] : [event('escalation_requested', at, { partnerId: current.partnerId, takeover: held ? held.claimId : undefined })],
   };
+}
+
+/**
+ * A case waiting for its escalation to start: a collaborative case triage left in `triaged`, or a
+ * case in progress an engineer asked to escalate (case-actions.ts `escalate_to_partner`).
+ */
+export function awaitsEscalation(c: Pick<Case, 'status' | 'approach' | 'escalationRequest'>): boolean {
+  return (c.status === 'triaged' && c.approach === 'collaborative') || (c.status === 'in_progress' && c.escalationRequest !== null);
 }
 
 /** Undoes a claim whose execution could not be started, so the redelivery can claim again at once. */
@@ -95,7 +106,7 @@ export function beginAwaitingPartner(
   if (current.status === 'awaiting_partner' && held.ackDueAt) {
     return ok({ change: null, moves: [], instruction: wait(held.level, held.ackDueAt, at) });
   }
-  if (current.status !== 'triaged') {
+  if (!awaitsEscalation(current)) {
     return ok({ change: null, moves: [], instruction: { action: 'stop', reason: `case is ${current.status}`, status: current.status } });
   }
   const ackDueAt = addMinutes(at, partnerAckMinutes(current.priority, partner.ackTargetsMinutes)).toISOString();
@@ -103,7 +114,7 @@ export function beginAwaitingPartner(
   if (!moved.ok) return moved;
   const escalation: Escalation = { ...held, executionId: request.executionId, callbackUrl: request.callbackUrl, level: 0, ackDueAt };
   return ok({
-    change: { patch: { ...moved.value.patch, escalation }, events: [moved.value.event] },
+    change: { patch: { ...moved.value.patch, escalation, escalationRequest: null }, events: [moved.value.event] },
     moves: [{ from: current.status, to: 'awaiting_partner' }],
     instruction: wait(0, ackDueAt, at),
   });

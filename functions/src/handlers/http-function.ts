@@ -163,7 +163,12 @@ export function unexpectedFailureAnswer(unavailable: boolean): HttpAnswer {
   return errorAnswer(domainError('internal', 'Something went wrong on our side. Try again; if it keeps happening, contact support.'));
 }
 
-export const errorAnswer = (error: DomainError): HttpAnswer => ({ status: httpStatusFor(error.code), json: errorBody(error) });
+export const errorAnswer = (error: DomainError): HttpAnswer => ({
+  status: httpStatusFor(error.code),
+  json: errorBody(error),
+  // RFC 6750: a 401 names the scheme the client should use.
+  ...(error.code === 'unauthenticated' ? { headers: { 'WWW-Authenticate': 'Bearer' } } : {}),
+});
 
 /** A JSON answer. */
 export const json = (status: number, body: unknown, headers?: Record<string, string>): Result<HttpAnswer> => ok({ status, json: body, headers });

@@ -11,6 +11,7 @@ import type { WebhookVerifier } from '../ports/webhook-verifier.js';
 import type { WorkflowCallbacks } from '../ports/workflow-starter.js';
 import { httpFunction, json, route, spec, validate, type HttpAnswer } from './http-function.js';
 import { publishCaseUpdated, type StepDeps } from './step-deps.js';
+import { DEFAULT_HANDOVER_RETRY, forwardToWorkflow, type HandoverRetry } from './workflow-handover.js';
 
 export interface PartnerCallbackDeps extends StepDeps {
   config: StepDeps['config'] & { projectId: string };
@@ -18,7 +19,7 @@ export interface PartnerCallbackDeps extends StepDeps {
   verifyWebhook: WebhookVerifier;
   workflowCallbacks: WorkflowCallbacks;
   /** Attempts and first delay for handing the answer to the workflow after a transient failure. */
-  forwardRetry?: { attempts: number; initialDelayMs: number };
+  forwardRetry?: HandoverRetry;
 }
 
 export const CallbackBody = z.object({
@@ -69,7 +70,7 @@ export const PARTNER_CALLBACK_ROUTE = spec({
 });
 
 export function partnerCallbackHandler(deps: PartnerCallbackDeps): HttpFunction {
-  const retry = deps.forwardRetry ?? { attempts: 3, initialDelayMs: 100 };
+  const retry = deps.forwardRetry ?? DEFAULT_HANDOVER_RETRY;
   return httpFunction('partnerCallback', { log: deps.log, projectId: deps.config.projectId }, [
     route(PARTNER_CALLBACK_ROUTE, (_input, { req, params, log }) => takeCallback(deps, retry, req, params.partnerId!, log)),
   ]);
@@ -77,7 +78,7 @@ export function partnerCallbackHandler(deps: PartnerCallbackDeps): HttpFunction 
 
 async function takeCallback(
   deps: PartnerCallbackDeps,
-  retry: { attempts: number; initialDelayMs: number },
+  retry: HandoverRetry,
   req: Request,
   partnerId: string,
   log: Logger,
@@ -127,31 +128,6 @@ async function takeCallback(
   if (resumesWorkflow && callbackUrl) await forwardToWorkflow(deps.workflowCallbacks, callbackUrl, { ...event, caseRef: caseId, webhookId }, retry, caseLog);
   caseLog.info('partner callback applied', { status: result.case.status });
   return json(202, { status: result.case.status });
-}
-
-/**
- * Hands the partner's answer to the escalation workflow. The service keeps a callback that arrives
- * before the execution waits, so only a transient failure is retried (briefly: the partner is
- * waiting for our answer); a 404 means the execution has ended. If the hand-over still fails,
- * nothing is lost: the state change is committed, a replay of the same webhook-id hands it over
- * again, and otherwise the acknowledgement timeout finds the partner engaged and stops.
- */
-async function forwardToWorkflow(
-  callbacks: WorkflowCallbacks,
-  callbackUrl: string,
-  body: Record<string, unknown>,
-  retry: { attempts: number; initialDelayMs: number },
-  log: Logger,
-): Promise<void> {
-  for (let attempt = 1; attempt <= retry.attempts; attempt++) {
-    try {
-      if (!(await callbacks.deliver(callbackUrl, body)).accepted) log.info('the escalation workflow has already ended');
-      return;
-    } catch (error) {
-      log.warn('handing the answer to the escalation workflow failed', { attempt, error });
-    }
-    if (attempt < retry.attempts) await new Promise((r) => setTimeout(r, retry.initialDelayMs * 2 ** (attempt - 1)));
-  }
 }
 
 const receiptId = (partnerId: string, webhookId: string) => createHash('sha256').update(`partner-webhook\n${partnerId}\n${webhookId}`).digest('hex');

@@ -1,4 +1,4 @@
-import type { CaseChange, CaseDraft, Decision } from '../domain/case-change.js';
+import type { Assignee, CaseChange, CaseDraft, Decision } from '../domain/case-change.js';
 import type { Case, TimelineEvent } from '../domain/case-model.js';
 
 export type { CaseChange, Decision };
@@ -29,7 +29,7 @@ export type CaseUpdateOutcome<R> =
    * `case` as committed (or as read, when nothing changed); `result` is what the decision returned on
    * the attempt that committed. `changed` is false when the decision was "nothing to do".
    */
-  | { found: true; changed: boolean; case: Case; result: R; duplicate?: false };
+  | { found: true; changed: boolean; case: Case; result: R; duplicate?: false; eventIds: string[] };
 
 /** The receipt was already there: this exact request was applied before, and no decision was taken. */
 export interface DuplicateRequest {
@@ -37,15 +37,23 @@ export interface DuplicateRequest {
   changed: false;
   case: Case;
   duplicate: true;
+  /** What the receipt remembered when the request was first applied. */
+  receipt: Record<string, unknown>;
 }
 
 /**
  * A record that a request was applied (a partner's `webhook-id`), created in the same transaction as
  * its change: a replay finds it and changes nothing.
  */
-export interface Receipt {
+export interface Receipt<R = unknown> {
   id: string;
-  data: Record<string, unknown>;
+  /** What to remember with it; a function of the commit (the case, its new events, the decision), when the answer depends on it. */
+  data: Record<string, unknown> | ((committed: Case, eventIds: string[], result: R) => Record<string, unknown>);
+}
+
+/** Engineering-only state beside a case (never readable by customers or partners). */
+export interface CaseEngineering {
+  assignee: Assignee | null;
 }
 
 /** Where a page of due cases ended; pass it back to get the next page. */
@@ -67,6 +75,26 @@ export interface DueCasesPage {
   next: DueCursor | null;
 }
 
+/** Which cases a list shows: equality filters only (each served by an index of firestore.indexes.json). */
+export interface CaseFilter {
+  orgId?: string;
+  partnerAccess?: string;
+  status?: Case['status'];
+  priority?: Case['priority'];
+  queue?: string;
+}
+
+/** Where a page of a case list ended (most recently updated first). */
+export interface ListCursor {
+  updatedAt: string;
+  caseId: string;
+}
+
+export interface CaseListPage {
+  cases: { caseId: string; case: Case }[];
+  next: ListCursor | null;
+}
+
 /**
  * Cases, their timelines and the intake idempotency keys. Every change is a read-decide-write in
  * one transaction: `decide` sees the current case and returns a {@link Decision}: the change (or
@@ -82,9 +110,13 @@ export interface CaseStore {
   createCase(input: NewCase): Promise<CreateCaseOutcome>;
   updateCase<R>(caseId: string, decide: (current: Case) => Decision<R>): Promise<CaseUpdateOutcome<R>>;
   /** {@link updateCase}, with `receipt` created in the same commit: a replay finds it and decides nothing. */
-  updateCaseOnce<R>(caseId: string, receipt: Receipt, decide: (current: Case) => Decision<R>): Promise<CaseUpdateOutcome<R> | DuplicateRequest>;
-  /** The timeline, oldest first. */
-  timeline(caseId: string): Promise<TimelineEvent[]>;
+  updateCaseOnce<R>(caseId: string, receipt: Receipt<R>, decide: (current: Case) => Decision<R>): Promise<CaseUpdateOutcome<R> | DuplicateRequest>;
+  /** Who the case is assigned to, and other engineering-only state; null when there is none. */
+  engineering(caseId: string): Promise<CaseEngineering | null>;
+  /** The cases matching `filter`, most recently updated first, `limit` at most, after `startAfter`. */
+  listCases(filter: CaseFilter, limit: number, startAfter?: ListCursor): Promise<CaseListPage>;
+  /** The timeline, oldest first, each event with its ID. */
+  timeline(caseId: string): Promise<(TimelineEvent & { id: string })[]>;
   /**
    * The cases whose `nextActionAt` is at or before `now`, earliest first, at most `limit`, after
    * `startAfter`. Reads only the due cases (a range on one field), never the quiet ones.
