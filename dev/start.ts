@@ -3,6 +3,7 @@
  * everything it started (the emulators it reused keep running).
  */
 import { DEFAULT_AUTH_EMULATOR_HOST, demoUsersTable } from './auth-emulator-api.js';
+import { ConfigError } from '../functions/src/config.js';
 import { MissingToolError, type RunningEmulator } from './emulators.js';
 import { startLocalStack } from './local-stack.js';
 import { DEMO_ORGS, DEMO_PASSWORD, DEMO_USERS } from './seed-data.js';
@@ -14,7 +15,7 @@ let stack;
 try {
   stack = await startLocalStack();
 } catch (error) {
-  process.stderr.write(`\n${error instanceof MissingToolError ? error.message : String((error as Error).stack ?? error)}\n`);
+  process.stderr.write(`\n${error instanceof MissingToolError || error instanceof ConfigError ? error.message : String((error as Error).stack ?? error)}\n`);
   process.exit(1);
 }
 
@@ -25,12 +26,11 @@ const tokenEnv = [
   emulators.auth.hostPort === DEFAULT_AUTH_EMULATOR_HOST ? '' : `FIREBASE_AUTH_EMULATOR_HOST=${emulators.auth.hostPort} `,
   stack.config.projectId === 'demo-tandem' ? '' : `GOOGLE_CLOUD_PROJECT=${stack.config.projectId} `,
 ].join('');
-const example = DEMO_USERS.find((u) => u.claims.role === 'customer' && u.claims.org === 'org-initech-premium') ?? DEMO_USERS[0]!;
+const engineer = DEMO_USERS.find((u) => u.claims.role === 'engineer') ?? DEMO_USERS[0]!;
 log(`
 Tandem is running.
-  Intake form        ${url}/
-  Cases API          POST ${url}/cases
-  Follow a case      GET ${url}/_dev/cases/<caseId>   (the case and its timeline)
+  Cases API          POST and GET ${url}/cases · GET ${url}/cases/<caseId> · POST ${url}/cases/<caseId>/actions (each with an ID token)
+  Follow a case      GET ${url}/_dev/cases/<caseId>   (the case and its timeline; development only, no token)
   Development clock  GET ${url}/_dev/clock · POST ${url}/_dev/clock/advance {"seconds": N}
   Workflows runner   ${workflowsUrl}
   Firestore emulator ${emulators.firestore.hostPort} (${reused(emulators.firestore)})
@@ -44,11 +44,11 @@ ${Object.entries(DEMO_ORGS)
 
 Demo users: ${seeded.users}, each with the password ${DEMO_PASSWORD} (docs/identity.md):
 ${demoUsersTable()}
-An ID token for curl (unsigned, so accepted only on the emulator, for a demo- project):
-  TOKEN=$(${tokenEnv}npm run -s token -- ${example.email})   # then: curl -H "Authorization: Bearer $TOKEN" …
+Every request carries an ID token (unsigned, so accepted only on the emulator, for a demo- project).
 
 Try:
-  curl -s ${url}/cases -H 'content-type: application/json' -H 'Idempotency-Key: demo-1' -d '{"orgId": "org-initech-premium", "contact": {"name": "Ada", "email": "ada@initech.example"}, "subject": "Volumes read-only after failover", "description": "CVO volumes mount read-only on GKE nodes.", "product": "Cloud Volumes ONTAP", "vendor": "NetApp", "priority": "P1", "environment": "production"}'
+  TOKEN=$(${tokenEnv}npm run -s token -- ${engineer.email})   # an engineer: may open a case for any org
+  curl -s ${url}/cases -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -H 'Idempotency-Key: demo-1' -d '{"orgId": "org-initech-premium", "contact": {"name": "Peter", "email": "peter@initech.example"}, "subject": "Volumes read-only after failover", "description": "CVO volumes mount read-only on GKE nodes.", "product": "Cloud Volumes ONTAP", "vendor": "NetApp", "priority": "P1", "environment": "production"}'
 
 Ctrl-C stops everything.`);
 
