@@ -5,6 +5,9 @@ import { AuthEmulatorError, decodeJwtPayload, idTokenFor, listEmulatorUsers, see
 import { freePort } from '../../dev/emulators.js';
 import { DEMO_ORGS, DEMO_PASSWORD, DEMO_USERS, demoPartners } from '../../dev/seed-data.js';
 import { adminAuth, parseUsersArgs, runUsersCommand, showUser, UsersError, type UsersCommand } from '../../dev/users.js';
+import { SystemClock } from '../../functions/src/adapters/clock.js';
+import { idTokenVerifier } from '../../functions/src/adapters/id-token-verifier.js';
+import { emulatorIdToken } from '../tokens.js';
 
 /**
  * The demo users, the token helper and the user CLI against the real Firebase Authentication emulator
@@ -68,6 +71,25 @@ describe('the demo users', () => {
       // What a verifier sees: firebase-admin accepts the emulator's unsigned token because FIREBASE_AUTH_EMULATOR_HOST is set.
       expect(await adminAuth(projectId).verifyIdToken(token)).toMatchObject({ ...user.claims, uid: user.uid });
     }
+  });
+
+  it("tokens are accepted by Tandem's verifier in emulator mode and have the shape test/tokens.ts makes", async () => {
+    await seedDemoUsers(authHost, projectId);
+    const { token } = await clientSignIn(ada.email);
+    const verifier = idTokenVerifier({ projectId, emulatorHost: authHost }, new SystemClock());
+    expect(await verifier.verify(`Bearer ${token}`)).toEqual({
+      ok: true,
+      value: { uid: ada.uid, role: 'customer', orgId: 'org-globex-enhanced', partnerId: null, name: ada.name, email: ada.email },
+    });
+
+    const [header, payload] = token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>);
+    const made = emulatorIdToken(projectId, { uid: ada.uid, ...ada.claims, name: ada.name, email: ada.email });
+    const [madeHeader, madePayload] = made.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>);
+    expect(header).toEqual(madeHeader);
+    expect(Object.keys(payload!).sort()).toEqual(Object.keys(madePayload!).sort());
+    const same = ['iss', 'aud', 'sub', 'user_id', 'role', 'org', 'name', 'email'] as const;
+    expect(Object.fromEntries(same.map((k) => [k, payload![k]]))).toEqual(Object.fromEntries(same.map((k) => [k, madePayload![k]])));
+    expect(payload!.firebase).toEqual(madePayload!.firebase);
   });
 });
 
