@@ -10,7 +10,8 @@ import { loadConfig, type Config } from '../functions/src/config.js';
 import { httpRoutes } from '../functions/src/function-triggers.js';
 import { registerFunctions } from '../functions/src/register-functions.js';
 import { sweepFollowups } from '../functions/src/handlers/followups.js';
-import { startEmulator, type RunningEmulator } from './emulators.js';
+import { DEFAULT_AUTH_EMULATOR_HOST, seedDemoUsers } from './auth-emulator-api.js';
+import { allStarted, startEmulator, type RunningEmulator } from './emulators.js';
 import { FollowupTicker } from './followup-ticker.js';
 import { ensurePubSubTopology, pushTargets } from './pubsub-topology.js';
 import { createRouter, readJson, sendJson, type DevRoute } from './router.js';
@@ -25,7 +26,13 @@ export interface LocalStackOptions {
   /** Where the emulators listen; default from the environment, else 127.0.0.1:8080 and :8085. */
   firestoreHost?: string;
   pubsubHost?: string;
-  /** 0 picks free ports (tests); default from TANDEM_PORT (8100) and 8190. */
+  /**
+   * The Firebase Authentication emulator; default FIREBASE_AUTH_EMULATOR_HOST from `env`, else from
+   * process.env (where the test tiers' setup puts theirs), else 127.0.0.1:9099. Its hub and logging
+   * ports: TANDEM_AUTH_HUB_PORT and TANDEM_AUTH_LOGGING_PORT, else free ports.
+   */
+  authHost?: string;
+  /** 0 picks free ports (tests); default from TANDEM_PORT (8100) and TANDEM_WORKFLOWS_PORT (8190). */
   port?: number;
   workflowsPort?: number;
   /** Start the clock here and keep it still until advanced (tests); default: real time, advanceable. */
@@ -50,8 +57,9 @@ export interface LocalStack {
    * runs the follow-up sweep at each moment a case is due.
    */
   advanceClock(ms: number): Promise<{ now: Date; sweeps: number; acted: number }>;
-  emulators: { firestore: RunningEmulator; pubsub: RunningEmulator };
-  seeded: { orgs: number; partners: number; workloads: number };
+  emulators: { firestore: RunningEmulator; pubsub: RunningEmulator; auth: RunningEmulator };
+  /** `users`: the demo users (dev/seed-data.ts), created or brought back to their claims and password. */
+  seeded: { orgs: number; partners: number; workloads: number; users: number };
   stop(): Promise<void>;
 }
 
@@ -64,6 +72,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const env = options.env ?? process.env;
   const firestoreHost = options.firestoreHost ?? env.FIRESTORE_EMULATOR_HOST ?? '127.0.0.1:8080';
   const pubsubHost = options.pubsubHost ?? env.PUBSUB_EMULATOR_HOST ?? '127.0.0.1:8085';
+  const authHost = options.authHost ?? env.FIREBASE_AUTH_EMULATOR_HOST ?? process.env.FIREBASE_AUTH_EMULATOR_HOST ?? DEFAULT_AUTH_EMULATOR_HOST;
+  const authPort = (name: string) => (env[name] ? Number(env[name]) : undefined);
   const projectId = env.GOOGLE_CLOUD_PROJECT ?? 'demo-tandem';
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -71,14 +81,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
 
   try {
-    const [firestore, pubsub] = await Promise.all([
+    const [firestore, pubsub, auth] = await allStarted([
       startEmulator('firestore', firestoreHost, { projectId }),
       startEmulator('pubsub', pubsubHost, { projectId }),
+      startEmulator('auth', authHost, { projectId, hubPort: authPort('TANDEM_AUTH_HUB_PORT'), loggingPort: authPort('TANDEM_AUTH_LOGGING_PORT') }),
     ]);
-    stops.push(firestore.stop, pubsub.stop);
+    stops.push(firestore.stop, pubsub.stop, auth.stop);
     // The client libraries find the emulators through these; set before any client is made.
     process.env.FIRESTORE_EMULATOR_HOST = firestoreHost;
     process.env.PUBSUB_EMULATOR_HOST = pubsubHost;
+    process.env.FIREBASE_AUTH_EMULATOR_HOST = authHost;
     // No metadata server exists here; without this the auth library probes for one and warns.
     process.env.METADATA_SERVER_DETECTION ??= 'none';
 
@@ -89,7 +101,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(router.close);
 
     const workflowsRunner: WorkflowsRunner = await startWorkflowsRunner({
-      port: options.workflowsPort ?? 8190,
+      port: options.workflowsPort ?? Number(env.TANDEM_WORKFLOWS_PORT ?? 8190),
       clock,
       project: projectId,
       env: { TANDEM_PUBLIC_URL: url },
@@ -102,6 +114,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       GOOGLE_CLOUD_PROJECT: projectId,
       FIRESTORE_EMULATOR_HOST: firestoreHost,
       PUBSUB_EMULATOR_HOST: pubsubHost,
+      FIREBASE_AUTH_EMULATOR_HOST: authHost,
       TANDEM_PUBLIC_URL: env.TANDEM_PUBLIC_URL ?? url,
       TANDEM_WORKFLOWS_ENDPOINT: workflowsRunner.url,
     });
@@ -114,7 +127,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Every Pub/Sub function's push subscription, as in production (functions/src/function-triggers.ts).
     await ensurePubSubTopology(pubsubClient, projectId, url, pushTargets());
     await deployWorkflows(workflowsRunner.url, projectId, config.workflows.location);
-    const seeded = await seedDemoData(db, url);
+    const [data, users] = await Promise.all([seedDemoData(db, url), seedDemoUsers(authHost, projectId)]);
+    const seeded = { ...data, users: users.created + users.updated };
 
     const partners = new PartnerSimulator({ clock, secrets: stack.deps.secrets, log: stack.deps.log }, options.partnerBehaviours);
     // Cloud Scheduler's part: a followup-tick every minute of the stack's clock.
@@ -139,7 +153,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     router.handle(createRouter({ httpRoutes: httpRoutes(), devRoutes: [clockRoute(clock, advanceClock), caseViewRoute(store), partners.route()] }));
     followups.start();
     stops.push(async () => followups.stop());
-    return { url, workflowsUrl: workflowsRunner.url, workflowsRunner, config, clock, store, registry: stack.deps.registry, db, partners, advanceClock, emulators: { firestore, pubsub }, seeded, stop: stopAll };
+    return { url, workflowsUrl: workflowsRunner.url, workflowsRunner, config, clock, store, registry: stack.deps.registry, db, partners, advanceClock, emulators: { firestore, pubsub, auth }, seeded, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

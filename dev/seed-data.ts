@@ -1,8 +1,10 @@
 import type { Org, Partner, WorkloadTechnology } from '../functions/src/domain/case-model.js';
+import type { TandemClaims } from './claims.js';
 
 /**
  * The demo data `npm start` seeds: an org on every plan, technology partners with collaboration
- * agreements, and the workload catalog. IDs are stable so the README can name them.
+ * agreements, the workload catalog and (at the end of this file) the demo users. IDs are stable so the
+ * README can name them.
  */
 export const DEMO_ORGS: Record<string, Org> = {
   'org-acme-basic': { name: 'Acme Retail', supportPlan: 'basic' },
@@ -85,3 +87,35 @@ export const DEMO_WORKLOADS: Record<string, WorkloadTechnology> = {
   'sql-server': { name: 'Microsoft SQL Server', aliases: ['SQL Server', 'MSSQL'], vendor: 'Microsoft', queue: 'workload-databases' },
   terraform: { name: 'Terraform', aliases: ['HashiCorp Terraform', 'OpenTofu'], vendor: 'HashiCorp', queue: 'workload-devops' },
 };
+
+/** The password of every demo user: on the Authentication emulator only, never in a real project. */
+export const DEMO_PASSWORD = 'tandem-demo';
+
+export interface DemoUser {
+  /** Stable, so that tests and documents can name a user's uid. */
+  uid: string;
+  email: string;
+  /** The ID token's `name`: what the timeline shows. */
+  name: string;
+  claims: TandemClaims;
+}
+
+/**
+ * The people `npm start` signs in as: a customer of every demo org, two Customer Care engineers and a
+ * user of every demo partner. The stack seeds them into the Authentication emulator (dev/auth-emulator-api.ts).
+ */
+export const DEMO_USERS: readonly DemoUser[] = [
+  { uid: 'demo-customer-acme', email: 'ben@acme.example', name: 'Ben Carter', claims: { role: 'customer', org: 'org-acme-basic' } },
+  { uid: 'demo-customer-umbrella', email: 'chloe@umbrella.example', name: 'Chloe Reyes', claims: { role: 'customer', org: 'org-umbrella-standard' } },
+  { uid: 'demo-customer-globex', email: 'ada@globex.example', name: 'Ada Novak', claims: { role: 'customer', org: 'org-globex-enhanced' } },
+  { uid: 'demo-customer-initech', email: 'peter@initech.example', name: 'Peter Gibbons', claims: { role: 'customer', org: 'org-initech-premium' } },
+  { uid: 'demo-customer-hooli', email: 'gavin@hooli.example', name: 'Gavin Belson', claims: { role: 'customer', org: 'org-hooli-partner-premium' } },
+  { uid: 'demo-engineer-grace', email: 'grace@tandem.example', name: 'Grace Hopper', claims: { role: 'engineer' } },
+  { uid: 'demo-engineer-alan', email: 'alan@tandem.example', name: 'Alan Turing', claims: { role: 'engineer' } },
+  { uid: 'demo-partner-netapp', email: 'support@netapp.example', name: 'NetApp Support', claims: { role: 'partner', partnerId: 'netapp' } },
+  { uid: 'demo-partner-mongodb', email: 'support@mongodb.example', name: 'MongoDB Support', claims: { role: 'partner', partnerId: 'mongodb' } },
+  { uid: 'demo-partner-confluent', email: 'support@confluent.example', name: 'Confluent Support', claims: { role: 'partner', partnerId: 'confluent' } },
+  { uid: 'demo-partner-elastic', email: 'support@elastic.example', name: 'Elastic Support', claims: { role: 'partner', partnerId: 'elastic' } },
+  { uid: 'demo-partner-palo-alto-networks', email: 'support@paloaltonetworks.example', name: 'Palo Alto Networks Support', claims: { role: 'partner', partnerId: 'palo-alto-networks' } },
+  { uid: 'demo-partner-sap', email: 'support@sap.example', name: 'SAP Support', claims: { role: 'partner', partnerId: 'sap' } },
+];
