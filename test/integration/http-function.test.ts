@@ -3,7 +3,8 @@ import { http } from '@google-cloud/functions-framework';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { intakeHandler } from '../../functions/src/handlers/intake.js';
 import type { CaseStore } from '../../functions/src/ports/case-store.js';
-import { createHarness, resetFirestore, seedOrgs, serveFunction, type Harness } from './harness.js';
+import { createHarness, resetFirestore, seedOrgs, serveFunction, signedInAs, type Harness } from './harness.js';
+import { PEOPLE } from '../tokens.js';
 
 /**
  * The one HTTP shape, through the real Functions Framework: every answer is DESIGN.md's JSON error
@@ -69,7 +70,7 @@ describe('what the Functions Framework refuses before a function runs', () => {
   it('a well-formed gzip body is read as sent (the framework inflates it)', async () => {
     const res = await fetch(`${intake.url}/cases`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', ...signedInAs(h, PEOPLE.grace) },
       body: gzipSync(JSON.stringify(validCase)),
     });
     expect(res.status).toBe(201);
@@ -94,7 +95,7 @@ describe('routing', () => {
   it('a known path with another method is 405 naming the methods it answers', async () => {
     const res = await fetch(`${intake.url}/cases`, { method: 'DELETE' });
     expect(res.status).toBe(405);
-    expect(res.headers.get('allow')).toBe('POST');
+    expect(res.headers.get('allow')).toBe('POST, GET');
     expect((await errorOf(res)).code).toBe('method_not_allowed');
   });
 });
@@ -117,7 +118,7 @@ describe('an unexpected failure', () => {
       const trace = '0123456789abcdef0123456789abcdef';
       const res = await fetch(`${broken.url}/cases`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-cloud-trace-context': `${trace}/1;o=1` },
+        headers: { 'content-type': 'application/json', 'x-cloud-trace-context': `${trace}/1;o=1`, ...signedInAs(h, PEOPLE.grace) },
         body: JSON.stringify(validCase),
       });
       expect(res.status).toBe(500);
@@ -140,7 +141,7 @@ describe('an unexpected failure', () => {
   ])('a dependency down (%s) is 503 unavailable with Retry-After', async (_name, code) => {
     const down = await intakeWith(`intakeDown${String(code)}`, failingStore(Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code })));
     try {
-      const res = await fetch(`${down.url}/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(validCase) });
+      const res = await fetch(`${down.url}/cases`, { method: 'POST', headers: { 'content-type': 'application/json', ...signedInAs(h, PEOPLE.grace) }, body: JSON.stringify(validCase) });
       expect(res.status).toBe(503);
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
       const error = await errorOf(res);
