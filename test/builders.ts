@@ -257,3 +257,19 @@ export const anEvent = (overrides: Partial<TimelineEvent> = {}): TimelineEvent =
  * actor that is not Tandem's own (`tandem`), so it is not counted among the follow-ups on a timeline.
  */
 export const aSeedEvent = (at: string = T0): TimelineEvent => anEvent({ type: 'case_received', at, actor: { kind: 'system', id: 'test' }, internal: true });
+
+/**
+ * What a person posts to `POST /cases`: a valid body for Globex's org-premium (JSON, not parsed
+ * here: the tests that use it are about what intake makes of it, invalid overrides included).
+ */
+export const aSubmission = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+  orgId: 'org-premium',
+  contact: { name: 'Ada Lovelace', email: 'ada@globex.example' },
+  subject: 'Volumes go read-only after failover',
+  description: 'After a zone failover, CVO volumes mount read-only on the GKE nodes.',
+  product: 'NetApp Cloud Volumes ONTAP',
+  vendor: 'NetApp',
+  priority: 'P1',
+  environment: 'production',
+  ...overrides,
+});

@@ -17,6 +17,7 @@ import { caseApiHandler } from '../../functions/src/handlers/case-api.js';
 import { PEOPLE, type TokenUser } from '../tokens.js';
 import { partnerCallbackHandler } from '../../functions/src/handlers/partner-callback.js';
 import type { CaseStore } from '../../functions/src/ports/case-store.js';
+import { aSubmission } from '../builders.js';
 import { createHarness, resetFirestore, seedOrgs, seedRegistry, serveFunction, signedInAs, TEST_START, type Harness } from './harness.js';
 
 /**
@@ -69,17 +70,7 @@ const ORGS = {
   'org-standard': { name: 'Umbrella', supportPlan: 'standard' },
 } as const;
 
-const validCase = (overrides: Record<string, unknown> = {}) => ({
-  orgId: 'org-premium',
-  contact: { name: 'Ada Lovelace', email: 'ada@globex.example' },
-  subject: 'Volumes go read-only after failover',
-  description: 'After a zone failover, CVO volumes mount read-only on the GKE nodes.',
-  product: 'NetApp Cloud Volumes ONTAP',
-  vendor: 'NetApp',
-  priority: 'P1',
-  environment: 'production',
-  ...overrides,
-});
+const validCase = (overrides: Record<string, unknown> = {}) => aSubmission(overrides);
 
 /** A case escalated to NetApp: claimed and `triaged` (before the workflow's start), or `awaiting_partner` at level 0. */
 function netappCase(status: 'triaged' | 'awaiting_partner'): Case {

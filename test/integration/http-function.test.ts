@@ -3,6 +3,7 @@ import { http } from '@google-cloud/functions-framework';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { intakeHandler } from '../../functions/src/handlers/intake.js';
 import type { CaseStore } from '../../functions/src/ports/case-store.js';
+import { aSubmission } from '../builders.js';
 import { createHarness, resetFirestore, seedOrgs, serveFunction, signedInAs, type Harness } from './harness.js';
 import { PEOPLE } from '../tokens.js';
 
@@ -41,16 +42,7 @@ async function errorOf(res: Response): Promise<ErrorBody['error']> {
 
 const countCases = async () => (await h.db.collection('cases').count().get()).data().count;
 
-const validCase = {
-  orgId: 'org-premium',
-  contact: { name: 'Ada Lovelace', email: 'ada@globex.example' },
-  subject: 'Volumes go read-only',
-  description: 'After failover the volumes are read-only.',
-  product: 'NetApp Cloud Volumes ONTAP',
-  vendor: 'NetApp',
-  priority: 'P2',
-  environment: 'production',
-};
+const validCase = aSubmission({ subject: 'Volumes go read-only', priority: 'P2' });
 
 describe('what the Functions Framework refuses before a function runs', () => {
   it.each([

@@ -6,7 +6,7 @@ import { idTokenVerifier } from '../../functions/src/adapters/id-token-verifier.
 import type { BusMessage, EventBus, Topic } from '../../functions/src/ports/event-bus.js';
 import { intakeHandler } from '../../functions/src/handlers/intake.js';
 import { http } from '@google-cloud/functions-framework';
-import { anOrg } from '../builders.js';
+import { anOrg, aSubmission } from '../builders.js';
 
 const ORGS = {
   'org-enhanced': anOrg({ name: 'Acme Retail', supportPlan: 'enhanced' }),
@@ -16,18 +16,7 @@ const ORGS = {
   'org-basic': anOrg({ name: 'Hooli', supportPlan: 'basic' }),
 };
 
-const validCase = (overrides: Record<string, unknown> = {}) => ({
-  orgId: 'org-premium',
-  contact: { name: 'Ada Lovelace', email: 'ada@globex.example' },
-  subject: 'Volumes go read-only after failover',
-  description: 'After a zone failover, CVO volumes mount read-only on the GKE nodes.',
-  product: 'NetApp Cloud Volumes ONTAP',
-  vendor: 'NetApp',
-  priority: 'P1',
-  environment: 'production',
-  googleCloudProjectId: 'globex-prod-42',
-  ...overrides,
-});
+const validCase = (overrides: Record<string, unknown> = {}) => aSubmission({ googleCloudProjectId: 'globex-prod-42', ...overrides });
 
 let h: Harness;
 let intake: { url: string; close(): Promise<void> };
