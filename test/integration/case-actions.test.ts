@@ -7,6 +7,7 @@ import { IdTokenVerifier } from '../../functions/src/adapters/id-token-verifier.
 import { Case, type CaseStatus, type TimelineEvent } from '../../functions/src/domain/case-model.js';
 import { caseActionsHandler } from '../../functions/src/handlers/case-actions.js';
 import { aCaseIn, anEscalation, anOrg, aSeedEvent } from '../builders.js';
+import { BODIES, caseFor, TABLE, USERS, type Cell } from '../case-actions-table.js';
 import { emulatorIdToken, PEOPLE, type TokenUser } from '../tokens.js';
 import { createHarness, listenTo, resetFirestore, seedOrgs, seedRegistry, serveFunction, signedInAs, type Harness, type ReceivedMessage, type TopicListener } from './harness.js';
 
@@ -215,6 +216,96 @@ describe('the table: who, on which case, takes which action', () => {
     expect(await stored(caseId)).toMatchObject({ status: expected.status, version: 2, ...expected.stored });
     expect(pubs.caseUpdated).toEqual([{ caseId, status: expected.status, version: 2, ...(expected.from ? { from: expected.from } : {}), type: 'case.status_changed' }]);
     expect(pubs.escalationRequested).toEqual(expected.escalatedTo ? [{ caseId, partnerId: expected.escalatedTo, type: 'escalation.requested' }] : []);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Every cell of the expected table (test/case-actions-table.ts, the one the unit test checks
+// decideAction against), through the emulators: the answer, the stored case and the publishes.
+
+/** Runs `f` on every item, at most `limit` at a time. */
+async function eachBounded<T>(items: readonly T[], limit: number, f: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: limit }, async () => {
+    while (next < items.length) await f(items[next++]!);
+  }));
+}
+
+describe('every role × action × status of the table, through the emulators', () => {
+  const cellId = ([role, action, status]: Cell) => `cell-${role}-${action}-${status}`;
+  /** Where the case ends and what the answer names, for an applied cell. */
+  const endOf = ([, , status, expected]: Cell) => (typeof expected === 'string' ? status : (expected.to ?? status));
+
+  beforeAll(async () => {
+    // One case per cell, as the unit table has it: the customer's org's, or escalated to NetApp for the partner.
+    await eachBounded(TABLE, 24, async ([role, action, status]) => {
+      await h.deps.store.createCase({ caseId: cellId([role, action, status, 'forbidden']), case: caseFor(role, status), firstEvent: aSeedEvent(h.deps.clock.now().toISOString()) });
+    });
+  });
+
+  it('has all 378 cells', () => {
+    expect(new Set(TABLE.map(cellId)).size).toBe(378);
+  });
+
+  it.concurrent.each(TABLE)('a %s taking %s on a %s case → %j', async (role, action, status, expected) => {
+    const caseId = cellId([role, action, status, expected]);
+    const res = await act(USERS[role], caseId, BODIES[action]);
+    const body = (await res.json()) as Record<string, unknown>;
+    if (expected === 'forbidden') {
+      expect({ status: res.status, body }).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
+    } else if (expected === 'invalid_transition') {
+      expect({ status: res.status, body }).toMatchObject({ status: 409, body: { error: { code: 'invalid_transition', status } } });
+    } else {
+      expect({ status: res.status, body }).toEqual({ status: 200, body: { caseId, status: expected.to ?? status, version: 2, event: { id: expect.any(String), type: expected.event } } });
+    }
+  });
+
+  it('left every case as its cell says, with its timeline entries, and published each move (and only those)', async () => {
+    const refs = TABLE.map((cell) => h.db.collection('cases').doc(cellId(cell)));
+    const snapshots = await h.db.getAll(...refs);
+    const [caseUpdated, escalationRequested] = await Promise.all([updates.drain(), escalations.drain()]);
+    const byMove = (a: Record<string, unknown>, b: Record<string, unknown>) => `${String(a.from)}>${String(a.status)}`.localeCompare(`${String(b.from)}>${String(b.status)}`);
+    const about = (messages: ReceivedMessage[], caseId: string) =>
+      messages.filter((m) => m.data.caseId === caseId).map((m) => ({ ...m.data, type: m.attributes.type })).sort(byMove);
+    const wrong: string[] = [];
+    await eachBounded(TABLE.map((cell, i) => [cell, snapshots[i]!] as const), 16, async ([cell, snapshot]) => {
+      const [role, action, , expected] = cell;
+      const caseId = cellId(cell);
+      const applied = typeof expected !== 'string';
+      const user = USERS[role];
+      const now = Case.parse(snapshot.data());
+      const events = await newEvents(caseId);
+      const path = applied ? expected.path : [];
+      const fromOf = (i: number) => (i === 0 ? cell[2] : path[i - 1]);
+      const actual = {
+        status: now.status,
+        version: now.version,
+        // Its (last) entry, and who every entry names.
+        lastEvent: events.map((e) => ({ type: e.type, internal: e.internal })).at(-1) ?? null,
+        actors: [...new Set(events.map((e) => JSON.stringify(e.actor)))].map((a) => JSON.parse(a) as unknown),
+        caseUpdated: about(caseUpdated, caseId),
+        escalationRequested: about(escalationRequested, caseId),
+      };
+      const wanted = {
+        status: endOf(cell),
+        version: applied ? 2 : 1,
+        lastEvent: applied ? { type: expected.event, internal: expected.internal } : null,
+        actors: applied ? [actorOf(user, role)] : [],
+        caseUpdated: (!applied
+          ? []
+          : path.length
+            ? path.map((to, i) => ({ caseId, status: to, version: 2, from: fromOf(i), type: 'case.status_changed' }))
+            : [{ caseId, status: endOf(cell), version: 2, type: 'case.status_changed' }]
+        ).sort(byMove),
+        escalationRequested: applied && action === 'escalate_to_partner' ? [{ caseId, partnerId: 'netapp', type: 'escalation.requested' }] : [],
+      };
+      try {
+        expect(actual).toEqual(wanted);
+      } catch {
+        wrong.push(`${caseId}: ${JSON.stringify(actual)} ≠ ${JSON.stringify(wanted)}`);
+      }
+    });
+    expect(wrong).toEqual([]);
   });
 });
 
