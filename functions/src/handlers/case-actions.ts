@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { decided } from '../domain/case-change.js';
 import { CaseActionRequest, decideAction, type ActionDecision } from '../domain/case-actions.js';
 import type { Caller, Role } from '../domain/caller.js';
-import { CaseStatus } from '../domain/case-model.js';
+import { CaseStatus, type Case } from '../domain/case-model.js';
 import { canSee } from '../domain/case-visibility.js';
 import { domainError, fail, ok, type DomainError, type Result } from '../domain/result.js';
 import type { CaseUpdateOutcome, DuplicateRequest } from '../ports/case-store.js';
@@ -80,7 +80,7 @@ async function act(deps: CaseActionsDeps, { req, params, log }: RouteContext): P
   const fingerprint = createHash('sha256').update(JSON.stringify(request)).digest('hex');
   const actionId = key.value ? `action-${receiptId(caller.value.uid, caseId, key.value)}` : `action-${randomUUID()}`;
 
-  const decide = (current: Parameters<typeof canSee>[1] & Parameters<typeof decideAction>[0]) =>
+  const decide = (current: Case) =>
     !canSee(caller.value, current)
       ? { change: null, result: fail(unknownCase()) as Result<ActionDecision> }
       : decided(
