@@ -29,7 +29,7 @@ export const ROUTE_SPECS: Record<HttpFunctionName, readonly RouteSpec[]> = {
  */
 export function shapeResponses(spec: RouteSpec): Record<number, string> {
   const body: Record<number, string> =
-    spec.method === 'POST' ? { 413: 'The body is over 64 KiB.', 415: 'The body is not JSON in UTF-8 (or, for intake, an HTML form).' } : {};
+    spec.method === 'POST' ? { 413: 'The body is over 64 KiB.', 415: 'The body is not JSON in UTF-8.' } : {};
   const shape: Record<number, string> = {
     ...body,
     405: 'The path answers other methods only: `Allow` names them.',
@@ -77,9 +77,8 @@ function operation(functionName: HttpFunctionName, spec: RouteSpec) {
       .map(([status, description]) => {
         const schema = responseSchema(spec, Number(status));
         const json = Number(status) >= 400 ? errorRef(Number(status)) : schema && jsonSchema(schema);
-        const html = { 'text/html': { schema: { type: 'string', description: 'A page for a browser that posted the form (Accept: text/html).' } } };
-        const content = json ? { 'application/json': { schema: json }, ...(spec.htmlForBrowsers ? html : {}) } : { 'text/html': { schema: { type: 'string' } } };
-        return [status, { description, content }];
+        const content = json ? { 'application/json': { schema: json } } : undefined;
+        return [status, { description, ...(content ? { content } : {}) }];
       }),
   );
   return {
@@ -91,9 +90,7 @@ function operation(functionName: HttpFunctionName, spec: RouteSpec) {
       ? {
           requestBody: {
             required: true,
-            content: Object.fromEntries(
-              (spec.accepts ?? ['json']).map((kind) => [kind === 'json' ? 'application/json' : 'application/x-www-form-urlencoded', { schema: jsonSchema(body) }]),
-            ),
+            content: { 'application/json': { schema: jsonSchema(body) } },
           },
         }
       : {}),

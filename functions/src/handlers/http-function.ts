@@ -18,14 +18,10 @@ import { errorBody, httpStatusFor, MAX_BODY_BYTES, RETRY_AFTER_SECONDS } from '.
  * or an internal message.
  */
 
-/** The body kinds Tandem accepts: JSON everywhere, the HTML form for intake. */
-export type BodyKind = 'json' | 'form';
-
-/** What a route answers: JSON (the default), or an HTML page for the intake form. */
+/** What a route answers: a status and a JSON body. */
 export interface HttpAnswer {
   status: number;
   json?: unknown;
-  html?: string;
   headers?: Record<string, string>;
 }
 
@@ -56,8 +52,6 @@ export interface RouteSpec<I = unknown> {
   summary: string;
   /** What a parameter that is not a valid ID answers (default 404 `not_found`): no existence leak. */
   badParam?: () => DomainError;
-  /** Body kinds accepted (POST only; default JSON). */
-  accepts?: readonly BodyKind[];
   /** The request body: validated against the parsed JSON, and documented. */
   body?: z.ZodType<I>;
   /** Or the route decodes the request itself (raw bytes, form fields, headers): every problem in one `invalid_request`. */
@@ -66,8 +60,6 @@ export interface RouteSpec<I = unknown> {
   documentedBody?: z.ZodType;
   /** False for a route that reaches no dependency (a static page): it cannot answer 503. */
   reachesDependencies?: false;
-  /** A browser posting the HTML form gets HTML answers (the intake form): documented beside the JSON ones. */
-  htmlForBrowsers?: true;
   /** Request headers the route reads, for the document. */
   headers?: Record<string, { description: string; required?: boolean }>;
   responses: Record<number, DocumentedResponse>;
@@ -78,19 +70,13 @@ export const spec = <I>(definition: RouteSpec<I>): RouteSpec<I> => definition;
 
 export interface HttpRoute<I = unknown> extends RouteSpec<I> {
   handle: (input: I, context: RouteContext) => Promise<Result<HttpAnswer>>;
-  /** How this route shows an expected error to a browser (the intake form); default the JSON body. */
-  renderError?: (error: DomainError, req: Request) => HttpAnswer | undefined;
 }
 
 /** A route whose input type is its own business (what {@link httpFunction} takes a list of). */
 export type AnyRoute = HttpRoute<unknown>;
 
 /** A route: what it is, and what it does with its input. */
-export const route = <I>(
-  definition: RouteSpec<I>,
-  handle: HttpRoute<I>['handle'],
-  options: Pick<HttpRoute<I>, 'renderError'> = {},
-): AnyRoute => ({ ...definition, handle, ...options }) as unknown as AnyRoute;
+export const route = <I>(definition: RouteSpec<I>, handle: HttpRoute<I>['handle']): AnyRoute => ({ ...definition, handle }) as unknown as AnyRoute;
 
 export interface HttpFunctionDeps {
   log: Logger;
@@ -112,7 +98,6 @@ export function httpFunction(name: HttpFunctionName, deps: HttpFunctionDeps, rou
   return async (req: Request, res: Response) => {
     const trace = traceFromHeader(req.get('x-cloud-trace-context'), deps.projectId);
     const log = deps.log.with({ step: name, trace });
-    let chosen: HttpRoute<unknown> | undefined;
     try {
       const matches = compiled.map((c) => ({ ...c, params: c.matcher(req.path) })).filter((c) => c.params !== undefined);
       if (matches.length === 0) return send(res, errorAnswer(domainError('not_found', `Nothing here: ${req.method} ${req.path}`)));
@@ -121,11 +106,11 @@ export function httpFunction(name: HttpFunctionName, deps: HttpFunctionDeps, rou
         const allow = [...new Set(matches.map((c) => c.route.method))].join(', ');
         return send(res, { ...errorAnswer(domainError('method_not_allowed', `${req.path} answers ${allow}.`)), headers: { Allow: allow } });
       }
-      chosen = match.route;
+      const chosen = match.route;
       const params = checkedParams(match.params!);
       const answer = params.ok ? await run(chosen, req, { req, params: params.value, log, trace }) : fail(chosen.badParam?.() ?? notFound(req));
       if (answer.ok) return send(res, answer.value);
-      return send(res, chosen.renderError?.(answer.error, req) ?? errorAnswer(answer.error));
+      return send(res, errorAnswer(answer.error));
     } catch (error) {
       if (res.headersSent) {
         log.error('request failed after its answer was sent', { error });
@@ -144,7 +129,7 @@ export function httpFunction(name: HttpFunctionName, deps: HttpFunctionDeps, rou
 
 async function run(route: HttpRoute<unknown>, req: Request, context: RouteContext): Promise<Result<HttpAnswer>> {
   if (req.method === 'POST') {
-    const kind = checkBody(req, route.accepts ?? ['json']);
+    const kind = checkBody(req);
     if (!kind.ok) return kind;
   }
   const input = route.decode ? route.decode(req) : route.body ? validate(route.body, req.body) : ok(undefined);
@@ -176,8 +161,7 @@ export const json = (status: number, body: unknown, headers?: Record<string, str
 function send(res: Response, answer: HttpAnswer): void {
   for (const [header, value] of Object.entries(answer.headers ?? {})) res.set(header, value);
   res.status(answer.status);
-  if (answer.html !== undefined) res.type('html').send(answer.html);
-  else res.json(answer.json ?? {});
+  res.json(answer.json ?? {});
 }
 
 const notFound = (req: Request): DomainError => domainError('not_found', `Nothing here: ${req.method} ${req.path}`);
@@ -190,25 +174,22 @@ export function validate<T>(schema: z.ZodType<T>, body: unknown, message = 'The 
 }
 
 /**
- * Checks size (413) and content type (415) before anything is parsed into the domain. The raw bytes
- * come from the Functions Framework (`req.rawBody`), so the size is what was sent, not what parsed.
+ * Checks size (413) and content type (415: JSON only) before anything is parsed into the domain. The
+ * raw bytes come from the Functions Framework (`req.rawBody`), so the size is what was sent, not what parsed.
  */
-export function checkBody(req: Request, accepted: readonly BodyKind[]): Result<BodyKind> {
+export function checkBody(req: Request): Result<'json'> {
   const length = req.rawBody?.length ?? Number(req.get('content-length') ?? 0);
   if (length > MAX_BODY_BYTES) return fail(tooLarge(length));
   // req.is() answers with the matching type, or false/null: only a string is a match.
-  if (accepted.includes('json') && typeof req.is('application/json') === 'string') return ok('json');
-  if (accepted.includes('form') && typeof req.is('application/x-www-form-urlencoded') === 'string') return ok('form');
-  return fail(unsupportedMediaType(req.get('content-type'), accepted));
+  if (typeof req.is('application/json') === 'string') return ok('json');
+  return fail(unsupportedMediaType(req.get('content-type')));
 }
 
 export const tooLarge = (length: number): DomainError =>
   domainError('payload_too_large', `A request may be at most ${MAX_BODY_BYTES / 1024} KiB; this one is ${Math.ceil(length / 1024)} KiB.`);
 
-export function unsupportedMediaType(contentType: string | undefined, accepted: readonly BodyKind[] = ['json']): DomainError {
-  const names = accepted.map((k) => (k === 'json' ? 'application/json' : 'an HTML form (application/x-www-form-urlencoded)'));
-  return domainError('unsupported_media_type', `Send ${names.join(' or ')}, in UTF-8.`, { details: { contentType: contentType ?? null } });
-}
+export const unsupportedMediaType = (contentType: string | undefined): DomainError =>
+  domainError('unsupported_media_type', 'Send application/json, in UTF-8.', { details: { contentType: contentType ?? null } });
 
 /** Every path parameter names a document: decoded and checked, or the route answers as if nothing were there. */
 function checkedParams(raw: Record<string, string>): Result<Record<string, string>> {

@@ -3,12 +3,9 @@ import { domainError, fail, ok, type Result } from '../domain/result.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-/**
- * The `Idempotency-Key` header (or, for the HTML form, which cannot set headers, its hidden field):
- * 1–255 visible ASCII characters, or none.
- */
-export function idempotencyKeyOf(req: Request, fallback?: unknown): Result<string | undefined> {
-  const raw = req.get('idempotency-key') ?? fallback;
+/** The `Idempotency-Key` header: 1–255 visible ASCII characters, or none. */
+export function idempotencyKeyOf(req: Request): Result<string | undefined> {
+  const raw = req.get('idempotency-key');
   if (raw === undefined || raw === '') return ok(undefined);
   if (typeof raw === 'string' && IDEMPOTENCY_KEY.test(raw)) return ok(raw);
   return fail(
