@@ -9,7 +9,7 @@ import { caseActionsHandler } from '../../functions/src/handlers/case-actions.js
 import { aCaseIn, anEscalation, anOrg, aSeedEvent } from '../builders.js';
 import { BODIES, caseFor, TABLE, USERS, type Cell } from '../case-actions-table.js';
 import { emulatorIdToken, PEOPLE, type TokenUser } from '../tokens.js';
-import { createHarness, listenTo, resetFirestore, seedOrgs, seedRegistry, serveFunction, signedInAs, type Harness, type ReceivedMessage, type TopicListener } from './harness.js';
+import { createHarness, listenTo, resetFirestore, seedOrgs, seedRegistry, serveFunction, signedInAs, type Harness, type ReceivedMessage, type TopicListener, eventually } from './harness.js';
 
 /**
  * `POST /cases/{caseId}/actions` through the emulators: the caseActions function as registered, on
@@ -610,7 +610,13 @@ describe('a journey', () => {
       ['status_changed', 'engineer', 'resolved', 'engineer_resolved', at(45)],
       ['status_changed', 'customer', 'closed', 'customer_confirmed_resolution', at(45)],
     ]);
-    expect((await published(caseId)).caseUpdated.map(({ status, version, from }) => ({ status, version, from }))).toEqual([
+    // Pub/Sub delivers out of order, and under load a message may arrive after the drain marker: wait
+    // for all five, and compare them in version order.
+    const updates = await eventually(async () => {
+      const got = (await published(caseId)).caseUpdated;
+      return got.length >= 5 ? got : undefined;
+    }, 10_000, 'the five case-updated messages of the journey');
+    expect(updates.map(({ status, version, from }) => ({ status, version, from })).sort((a, b) => Number(a.version) - Number(b.version))).toEqual([
       { status: 'in_progress', version: 2, from: undefined },
       { status: 'awaiting_customer', version: 3, from: 'in_progress' },
       { status: 'in_progress', version: 4, from: 'awaiting_customer' },

@@ -272,6 +272,8 @@ describe('escalate_to_partner', () => {
     expect(decision.change.patch).toEqual({
       partnerId: 'netapp',
       escalationRequest: { partnerId: 'netapp', requestedAt: AT.toISOString(), requestedBy: { kind: 'engineer', id: 'u-grace', name: 'Grace Hopper' } },
+      // The declined collaboration is over (its story is on the timeline).
+      escalation: null,
     });
     expect(decision.change.events).toEqual([
       { type: 'escalation_requested', at: AT.toISOString(), actor: { kind: 'engineer', id: 'u-grace', name: 'Grace Hopper' }, data: { partnerId: 'netapp' }, internal: true },
@@ -419,5 +421,22 @@ describe('the request body', () => {
 
   it('trims messages', () => {
     expect(CaseActionRequest.parse({ action: 'reply', message: '  hello  ' })).toEqual({ action: 'reply', message: 'hello' });
+  });
+});
+
+describe('an engineer escalates a reopened case that a partner once worked', () => {
+  it('ends the earlier collaboration, so no partner reads the case until the new escalation is claimed', () => {
+    const reopened = aCaseIn('in_progress', { approach: 'collaborative', partnerId: 'netapp', escalation: anAcknowledgedEscalation(), partnerAccess: 'netapp' });
+    const decided = decideAction(reopened, { action: 'escalate_to_partner', partnerId: 'mongodb' }, {
+      caller: { uid: 'u-grace', role: 'engineer', orgId: null, partnerId: null, name: 'Grace Hopper', email: null },
+      at: new Date(reopened.updatedAt),
+      firstResponseMinutes: DEFAULT_FIRST_RESPONSE_MINUTES,
+      partnerExists: () => true,
+      actionId: 'a-1',
+    });
+    if (!decided.ok) throw new Error(decided.error.message);
+    const after = afterAction(reopened, decided.value);
+    expect(after).toMatchObject({ partnerId: 'mongodb', escalation: null, escalationRequest: { partnerId: 'mongodb' } });
+    expect(partnerAccessOf(after)).toBeNull();
   });
 });

@@ -9,6 +9,7 @@ import {
 } from '../../functions/src/adapters/id-token-verifier.js';
 import type { Caller } from '../../functions/src/domain/caller.js';
 import type { DomainError, Result } from '../../functions/src/domain/result.js';
+import { DependencyUnavailable, isDependencyUnavailable } from '../../functions/src/ports/dependency-failure.js';
 
 const PROJECT = 'tandem-prod';
 const DEMO = 'demo-tandem';
@@ -165,12 +166,18 @@ describe('IdTokenVerifier, Google-signed tokens', () => {
     }
   });
 
-  it('throws, rather than refuse the token, when the keys cannot be had', async () => {
+  it.each([
+    ['timed out', () => new errors.JWKSTimeout()],
+    ['not a key set', () => new errors.JWKSInvalid()],
+    ['answered 503', () => new errors.JOSEError('Expected 200 OK from the JSON Web Key Set HTTP response')],
+  ])('throws a dependency failure (answered 503), rather than refuse the token, when the keys %s', async (_name, failure) => {
     const unreachable: JWTVerifyGetKey = async () => {
-      throw new errors.JWKSTimeout();
+      throw failure();
     };
     const verifier = new IdTokenVerifier({ projectId: PROJECT, clock, keys: unreachable });
-    await expect(verifier.verify(bearer(await signed(idTokenClaims(PROJECT))))).rejects.toThrow(errors.JWKSTimeout);
+    const thrown = await verifier.verify(bearer(await signed(idTokenClaims(PROJECT)))).then(() => undefined, (error: unknown) => error);
+    expect(thrown).toBeInstanceOf(DependencyUnavailable);
+    expect(isDependencyUnavailable(thrown)).toBe(true);
   });
 });
 

@@ -7,6 +7,7 @@ import type { IdentityConfig } from '../config.js';
 import { Role, type Caller } from '../domain/caller.js';
 import { domainError, fail, ok, type Result } from '../domain/result.js';
 import type { Clock } from '../ports/clock.js';
+import { DependencyUnavailable } from '../ports/dependency-failure.js';
 import type { IdentityVerifier } from '../ports/identity.js';
 
 /** Google's public keys for Firebase Authentication / Identity Platform ID tokens, as a JWK set. */
@@ -191,7 +192,8 @@ export class IdTokenVerifier implements IdentityVerifier {
         : UnsecuredJWT.decode(bearer.token, claims).payload;
     } catch (error) {
       const reason = refusalFor(error);
-      if (reason === undefined) throw error;
+      // Not the token's fault: Google's key set could not be fetched, timed out or was not a key set.
+      if (reason === undefined) throw new DependencyUnavailable("Google's ID token keys could not be read", { cause: error });
       return refuse(reason);
     }
     const refusal = firebaseClaimsRefusal(payload, now);

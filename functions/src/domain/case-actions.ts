@@ -191,7 +191,9 @@ export function decideAction(current: Case, request: CaseActionRequest, ctx: Act
       const escalationRequest = { partnerId, requestedAt: at.toISOString(), requestedBy: actor };
       return ok({
         change: {
-          patch: { partnerId, escalationRequest },
+          // An earlier collaboration (a partner that resolved before the customer reopened) is over: its
+          // story stays on the timeline, and no partner reads the case until the new escalation is claimed.
+          patch: { partnerId, escalationRequest, escalation: null },
           events: [entry('escalation_requested', actor, at, { partnerId, ...(request.message ? { message: request.message } : {}) }, true)],
         },
         moves: [],

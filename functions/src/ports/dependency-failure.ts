@@ -8,7 +8,13 @@ const GRPC_DEADLINE_EXCEEDED = 4;
 const GRPC_RESOURCE_EXHAUSTED = 8;
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EPIPE']);
 
+/** What an adapter throws when a service it needs could not answer, whatever the library said. */
+export class DependencyUnavailable extends Error {
+  override name = 'DependencyUnavailable';
+}
+
 export function isDependencyUnavailable(error: unknown): boolean {
+  if (error instanceof DependencyUnavailable) return true;
   for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
     if (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED || code === GRPC_RESOURCE_EXHAUSTED) return true;
