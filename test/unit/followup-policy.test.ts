@@ -341,3 +341,30 @@ describe('periods', () => {
     expect(() => loadConfig({ TANDEM_FOLLOWUP_PERIODS: value })).toThrow(message);
   });
 });
+
+describe("an engineer's escalation request whose escalation-requested was lost (a crash between the commit and the publish)", () => {
+  const requested = (at: string, overrides: Partial<Case> = {}) =>
+    aCaseIn('in_progress', {
+      sla: anSla({ firstRespondedAt: T0 }),
+      partnerId: 'netapp',
+      escalationRequest: { partnerId: 'netapp', requestedAt: at, requestedBy: { kind: 'engineer', id: 'u-grace', name: 'Grace Hopper' } },
+      statusChangedAt: iso(-DAY),
+      updatedAt: at,
+      ...overrides,
+    });
+
+  it('is re-driven after the step timeout, counted from the request, not from when the case came to rest', () => {
+    const c = requested(iso(0));
+    expect(nextActionAt(c, P)).toBe(iso(P.stepTimeoutMinutes));
+    const d = decideFollowups(c, plus(P.stepTimeoutMinutes), P)!;
+    expect(d.redrive).toBe('escalation-requested');
+    expect(d.change.events[0]).toMatchObject({ type: 'step_redriven', data: { topic: 'escalation-requested', status: 'in_progress' } });
+  });
+
+  it('waits for a claim whose lease still runs, and leaves an execution that recorded itself to the workflow', () => {
+    const claimed = requested(iso(0), { escalation: aClaimedEscalation({ claimedAt: iso(0) }) });
+    expect(decideFollowups(claimed, plus(1), P)?.redrive ?? null).toBeNull();
+    const running = requested(iso(0), { escalation: anEscalation() });
+    expect(nextActionAt(running, P)).toBeNull();
+  });
+});

@@ -178,3 +178,27 @@ describe('the outbound webhook body', () => {
     expect(body).toMatchObject({ type: 'collaboration.escalated', level: 2, escalationContact: partner.escalationLadder[1] });
   });
 });
+
+describe("an engineer's escalation request (case-actions.ts escalate_to_partner)", () => {
+  const requested = (): Case =>
+    aCaseIn('in_progress', {
+      partnerId: 'netapp',
+      escalation: null,
+      escalationRequest: { partnerId: 'netapp', requestedAt: t0.toISOString(), requestedBy: { kind: 'engineer', id: 'u-grace', name: 'Grace Hopper' } },
+    });
+
+  it('is claimed like a triaged collaborative case, without a second escalation_requested event (the engineer’s is on the timeline)', () => {
+    const change = claimEscalation(requested(), 'claim-1', t0);
+    expect(change?.patch.escalation).toMatchObject({ claimId: 'claim-1', executionId: null });
+    expect(change?.events).toEqual([]);
+    expect(claimEscalation(aCaseIn('in_progress', { partnerId: 'netapp' }), 'claim-1', t0)).toBeNull();
+  });
+
+  it('moves the case to awaiting_partner when the workflow begins, and the request is done', () => {
+    const claimed: Case = { ...requested(), ...claimEscalation(requested(), 'claim-1', t0)!.patch };
+    const begun = beginAwaitingPartner(claimed, { claimId: 'claim-1', executionId: 'exec-1', callbackUrl: 'http://runner/cb' }, partner, t0);
+    if (!begun.ok) throw new Error(begun.error.message);
+    expect(begun.value.moves).toEqual([{ from: 'in_progress', to: 'awaiting_partner' }]);
+    expect(begun.value.change?.patch).toMatchObject({ status: 'awaiting_partner', escalationRequest: null, escalation: { executionId: 'exec-1' } });
+  });
+});
