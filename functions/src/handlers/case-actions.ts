@@ -3,7 +3,6 @@ import type { HttpFunction } from '@google-cloud/functions-framework';
 import { z } from 'zod';
 import { decided } from '../domain/case-change.js';
 import { CaseActionRequest, decideAction, type ActionDecision } from '../domain/case-actions.js';
-import type { Caller, Role } from '../domain/caller.js';
 import { CaseStatus, type Case } from '../domain/case-model.js';
 import { canSee } from '../domain/case-visibility.js';
 import { domainError, fail, ok, type DomainError, type Result } from '../domain/result.js';
@@ -78,14 +77,15 @@ async function act(deps: CaseActionsDeps, { req, params, log }: RouteContext): P
   const partners = request.action === 'escalate_to_partner' ? await deps.registry.partners() : [];
   const at = deps.clock.now();
   const fingerprint = createHash('sha256').update(JSON.stringify(request)).digest('hex');
-  const actionId = key.value ? `action-${receiptId(caller.value.uid, caseId, key.value)}` : `action-${randomUUID()}`;
+  const receipt = key.value ? receiptId(caller.value.uid, caseId, key.value) : undefined;
+  const actionId = `action-${receipt ?? randomUUID()}`;
 
   const decide = (current: Case) =>
     !canSee(caller.value, current)
       ? { change: null, result: fail(unknownCase()) as Result<ActionDecision> }
       : decided(
           decideAction(current, request, {
-            caller: caller.value as Caller & { role: Role },
+            caller: caller.value,
             at,
             firstResponseMinutes: deps.config.firstResponseMinutes,
             partnerExists: (id) => partners.some((p) => p.id === id),
@@ -99,10 +99,10 @@ async function act(deps: CaseActionsDeps, { req, params, log }: RouteContext): P
     event: eventIds[0] && decision ? { id: eventIds.at(-1)!, type: decision.change.events.at(-1)!.type } : null,
   });
 
-  const result: CaseUpdateOutcome<Result<ActionDecision>> | DuplicateRequest = key.value
+  const result: CaseUpdateOutcome<Result<ActionDecision>> | DuplicateRequest = receipt
     ? await deps.store.updateCaseOnce(
         caseId,
-        { id: receiptId(caller.value.uid, caseId, key.value), data: (c, ids, decision) => ({ fingerprint, answer: answerOf(c, ids, decision.ok ? decision.value : undefined) }) },
+        { id: receipt, data: (c, ids, decision) => ({ fingerprint, answer: answerOf(c, ids, decision.ok ? decision.value : undefined) }) },
         decide,
       )
     : await deps.store.updateCase(caseId, decide);
