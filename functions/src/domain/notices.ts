@@ -16,6 +16,7 @@ export const NOTICE_KINDS = {
   referred_to_vendor: "customer: the case is referred to the product's vendor, with the vendor's contact",
   reminder: 'customer: the case still waits for their reply, and the day it closes without one',
   closed: 'customer: the case is closed',
+  continuing_without_partner: 'customer: the partner did not take the case up; our engineers carry on with it directly',
   // The assigned engineer, else the case's queue, by email.
   customer_replied: 'engineer: the customer replied',
   partner_updated: 'engineer: the partner sent an update',
@@ -27,6 +28,15 @@ export const NOTICE_KINDS = {
   message_dead_lettered: 'duty: a message failed five deliveries and was dead-lettered',
 } as const;
 export type NoticeKind = keyof typeof NOTICE_KINDS;
+
+/** Who each kind of notice is for: the prefix of its {@link NOTICE_KINDS} description. */
+export const NOTICE_AUDIENCE: Readonly<Record<NoticeKind, Audience>> = Object.fromEntries(
+  Object.entries(NOTICE_KINDS).map(([kind, description]) => [kind, description.slice(0, description.indexOf(':')) as Audience]),
+) as Record<NoticeKind, Audience>;
+
+/** The notice kinds for one audience, in {@link NOTICE_KINDS} order. */
+export const noticeKindsFor = (audience: Audience): NoticeKind[] =>
+  (Object.keys(NOTICE_KINDS) as NoticeKind[]).filter((kind) => NOTICE_AUDIENCE[kind] === audience);
 
 export interface Notice {
   /** `${eventId}.${audience}`: one per (event, recipient), the key of its delivery record. */
@@ -57,6 +67,20 @@ export interface NoticeContext {
   partnerName?: string;
   /** Who the email is addressed to (the contact, the engineer, the queue), for the greeting. */
   recipientName?: string;
+}
+
+/**
+ * A Pub/Sub message that failed its deliveries and was dead-lettered: raised outside any case update
+ * (notify's dead-letter subscription), so it has no timeline event; the duty channel gets a card.
+ */
+export interface DeadLetter {
+  topic: string;
+  messageId: string;
+  /** The case the message was about, when its payload names one. */
+  caseId?: string;
+  caseUrl?: string;
+  /** How many deliveries were attempted. */
+  attempts: number;
 }
 
 export const noticeId = (eventId: string, audience: Audience): string => `${eventId}.${audience}`;
