@@ -35,3 +35,115 @@ export const closeMessage = (reason: CloseReason, afterMinutes: number): string 
 /** The reminder of a case waiting for the customer's reply, naming the day it closes (`closesAt`, ISO). */
 export const reminderMessage = (closesAt: string): string =>
   `We are waiting for your reply. Without one, this case will be closed on ${closesAt.slice(0, 10)}.`;
+
+/*
+ * The customer's notification emails (notification-templates.ts lays them out): the words of each
+ * notice, kind by kind. What happened on the case in someone's own words (a question, a reply, a
+ * resolution, a closure's reason) comes from the timeline event's `message`, never rewritten here.
+ */
+
+/** The customer notices, by kind (notices.ts NOTICE_KINDS, audience `customer`). */
+export type CustomerNoticeKind =
+  | 'case_received'
+  | 'question_for_customer'
+  | 'partner_engaged'
+  | 'public_reply'
+  | 'resolved'
+  | 'referred_to_vendor'
+  | 'reminder'
+  | 'closed'
+  | 'continuing_without_partner';
+
+/** What the copy may name: only what the customer knows or may know about their case. */
+export interface CustomerNoticeFacts {
+  /** The product the customer named on their case. */
+  product: string;
+  /** Who spoke on the event: an engineer's name as the timeline shows it, or the partner's name. */
+  speaker?: string;
+  partnerName?: string;
+  vendorName?: string;
+  /** The status change's reason (a closure: the customer's own, or Tandem's follow-up). */
+  reason?: string;
+}
+
+export interface CustomerNoticeCopy {
+  /** The subject line's words and the email's heading. */
+  headline: string;
+  /** What comes before the event's message. */
+  lead?: string;
+  /** What introduces the event's message (the question, the reply …). */
+  messageLabel?: string;
+  /** What comes after it: what the customer can do now. */
+  next?: string;
+}
+
+export const CASE_PAGE_SENTENCE = 'You can see the whole case, and answer, on its page.';
+export const OPEN_CASE_LINK_TEXT = 'Open the case';
+export const EMAIL_NOT_READ_SENTENCE = 'Replies to this email are not read: please answer on the case page.';
+export const CUSTOMER_SIGN_OFF = 'Customer Care';
+export const greeting = (name: string | undefined): string => (name ? `Hello ${name},` : 'Hello,');
+/** The line naming the case, in every email. */
+export const caseLine = (caseRef: string, subject: string): string => `Case ${caseRef}: ${subject}`;
+export const VENDOR_CONTACT_LABEL = 'How to reach the vendor';
+export const VENDOR_CONTACT_LABELS = { name: 'Vendor', url: 'Support page', email: 'Email', phone: 'Phone' } as const;
+
+const NEW_CASE_IF_NEEDED = 'If you need help again, open a new case and mention this one.';
+
+/** Closures the customer made themselves: told in our words, not echoed back in theirs. */
+const CLOSED_BY_CUSTOMER: Record<string, string> = {
+  customer_withdrew: 'You withdrew this case, so we have closed it.',
+  customer_confirmed_resolution: 'You confirmed that the problem is solved, so we have closed this case. Thank you for letting us know.',
+};
+
+/** Whether a closure's reason is the customer's own (their message is then not repeated to them). */
+export const isClosedByCustomer = (reason: string | undefined): boolean => !!reason && reason in CLOSED_BY_CUSTOMER;
+
+export const CUSTOMER_NOTICE_COPY: Record<CustomerNoticeKind, (facts: CustomerNoticeFacts) => CustomerNoticeCopy> = {
+  case_received: () => ({
+    headline: 'We received your case',
+    lead: 'Thank you for contacting us. Our engineers will look at your case and answer as soon as they can.',
+  }),
+  question_for_customer: (f) => ({
+    headline: 'We need your answer',
+    lead: `${f.speaker ?? 'We'} need${f.speaker ? 's' : ''} more information to continue working on your case.`,
+    messageLabel: 'The question:',
+    next: 'Please answer on the case page. Until you do, the case waits for you.',
+  }),
+  partner_engaged: (f) => {
+    const partner = f.partnerName ? `${f.partnerName}, the technology partner for ${f.product},` : `The technology partner for ${f.product}`;
+    return {
+      headline: `${f.partnerName ?? 'The technology partner'} is working on your case`,
+      lead: `${partner} has taken up your case and is working on it together with our engineers.`,
+      messageLabel: `${f.partnerName ?? 'The partner'} wrote:`,
+    };
+  },
+  public_reply: (f) => ({
+    headline: 'New reply on your case',
+    lead: `${f.speaker ?? 'Our engineer'} replied on your case.`,
+    messageLabel: 'The reply:',
+  }),
+  resolved: (f) => ({
+    headline: 'Your case is resolved',
+    lead: f.speaker ? `${f.speaker} resolved your case.` : 'Your case is resolved.',
+    messageLabel: 'The resolution:',
+    next: 'If this solves the problem, you can confirm it on the case page. If it does not, reopen the case there and tell us what is still wrong.',
+  }),
+  referred_to_vendor: (f) => ({
+    headline: `We referred your case to ${f.vendorName ?? "the product's vendor"}`,
+    lead: `Your case is best handled by the product's vendor${f.vendorName ? `, ${f.vendorName}` : ''}. Please contact them directly.`,
+    messageLabel: 'Our note:',
+    next: 'If you still need help on the Google Cloud side, answer on the case page.',
+  }),
+  reminder: () => ({
+    headline: 'We are waiting for your reply',
+    next: 'Please answer on the case page to keep it open.',
+  }),
+  closed: (f) => {
+    const byCustomer = f.reason ? CLOSED_BY_CUSTOMER[f.reason] : undefined;
+    return byCustomer ? { headline: 'Your case is closed', lead: byCustomer, next: NEW_CASE_IF_NEEDED } : { headline: 'Your case is closed' };
+  },
+  continuing_without_partner: () => ({ headline: 'An update on your case' }),
+};
+
+/** A closure with no message of its own (none of Tandem's do without one, but a message is optional). */
+export const CLOSED_FALLBACK_MESSAGE = `This case is now closed. ${NEW_CASE_IF_NEEDED}`;
