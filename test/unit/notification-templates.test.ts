@@ -123,7 +123,8 @@ const CUSTOMER_ROWS: CustomerRow[] = [
   {
     kind: 'closed',
     event: statusEvent('closed', 'no_customer_reply', closeMessage('no_customer_reply', 7 * 24 * 60), SYSTEM, { from: 'awaiting_customer' }),
-    says: ['Your case is closed', 'We have not heard back from you for 7 days'],
+    says: ['Your case is closed', 'We have not heard back from you for 7 days', 'You can still read the whole case on its page.'],
+    never: ['answer on the case page'],
   },
   {
     kind: 'closed',

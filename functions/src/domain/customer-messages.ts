@@ -80,6 +80,9 @@ export interface CustomerNoticeCopy {
 export const CASE_PAGE_SENTENCE = 'You can see the whole case, and answer, on its page.';
 export const OPEN_CASE_LINK_TEXT = 'Open the case';
 export const EMAIL_NOT_READ_SENTENCE = 'Replies to this email are not read: please answer on the case page.';
+/** A closed case takes no answers: its page is there to read. */
+export const CLOSED_CASE_PAGE_SENTENCE = 'You can still read the whole case on its page.';
+export const CLOSED_EMAIL_NOT_READ_SENTENCE = 'Replies to this email are not read.';
 export const CUSTOMER_SIGN_OFF = 'Customer Care';
 export const greeting = (name: string | undefined): string => (name ? `Hello ${name},` : 'Hello,');
 /** The line naming the case, in every email. */

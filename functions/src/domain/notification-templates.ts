@@ -1,6 +1,6 @@
 import type { Case, VendorContact } from './case-model.js';
 import {
-  CASE_PAGE_SENTENCE, caseLine, CLOSED_FALLBACK_MESSAGE, CUSTOMER_NOTICE_COPY, CUSTOMER_SIGN_OFF, EMAIL_NOT_READ_SENTENCE, greeting,
+  CASE_PAGE_SENTENCE, caseLine, CLOSED_CASE_PAGE_SENTENCE, CLOSED_EMAIL_NOT_READ_SENTENCE, CLOSED_FALLBACK_MESSAGE, CUSTOMER_NOTICE_COPY, CUSTOMER_SIGN_OFF, EMAIL_NOT_READ_SENTENCE, greeting,
   isClosedByCustomer, OPEN_CASE_LINK_TEXT, PARTNER_UNRESPONSIVE_MESSAGE, reminderMessage, VENDOR_CONTACT_LABEL, VENDOR_CONTACT_LABELS,
   type CustomerNoticeKind,
 } from './customer-messages.js';
@@ -130,7 +130,7 @@ function customerContent(kind: CustomerNoticeKind, ctx: NoticeContext): Content 
   if (message) blocks.push(copy.lead || copy.messageLabel ? { kind: 'message', label: copy.messageLabel, text: message } : { kind: 'paragraph', text: message });
   if (vendor) blocks.push({ kind: 'facts', label: VENDOR_CONTACT_LABEL, items: vendorFacts(vendor) });
   if (copy.next) blocks.push({ kind: 'paragraph', text: copy.next });
-  blocks.push({ kind: 'paragraph', text: CASE_PAGE_SENTENCE });
+  blocks.push({ kind: 'paragraph', text: kind === 'closed' ? CLOSED_CASE_PAGE_SENTENCE : CASE_PAGE_SENTENCE });
   return { headline: copy.headline, blocks };
 }
 
@@ -183,7 +183,7 @@ function staffContent(kind: Exclude<NoticeKind, CustomerNoticeKind>, ctx: Notice
         say(`${c.contact.name} reopened the case; it is back in progress.`);
         quote('Their reason:');
       } else {
-        if (str(data.reason) === 'customer_replied') say(`${c.contact.name} answered your question; the case is back ${str(data.to)?.replaceAll('_', ' ') ?? 'in progress'}.`);
+        if (str(data.reason) === 'customer_replied') say(`${c.contact.name} answered your question; the case is ${str(data.to)?.replaceAll('_', ' ') ?? 'in progress'} again.`);
         else say(`${c.contact.name} replied on the case.`);
         quote('Their reply:');
       }
@@ -326,7 +326,7 @@ export function renderEmail(notice: Notice, ctx: NoticeContext): RenderedEmail {
     ? content.blocks
     : [{ kind: 'paragraph', text: greeting(ctx.recipientName) }, ...content.blocks];
   const about = caseLine(ref, oneLine(ctx.case.subject));
-  const closing = customer ? [EMAIL_NOT_READ_SENTENCE, CUSTOMER_SIGN_OFF] : [];
+  const closing = customer ? [notice.kind === 'closed' ? CLOSED_EMAIL_NOT_READ_SENTENCE : EMAIL_NOT_READ_SENTENCE, CUSTOMER_SIGN_OFF] : [];
 
   const text = [content.headline, about, ...blocks.map(blockText), `${OPEN_CASE_LINK_TEXT}: ${ctx.caseUrl}`, ...closing].join('\n\n') + '\n';
   const html = htmlDocument(subject, content.headline, [
