@@ -62,12 +62,13 @@ export function createStackDeps<C extends Clock, L extends Logger>(options: {
         config.workflows.escalationStepsUrl,
       )
     : noWorkflowsRunner;
+  const bus = options.wrapBus ? options.wrapBus(realBus) : realBus;
   return {
     deps: {
       config,
-      store: new FirestoreCaseStore(db, { schedule: (c) => nextActionAt(c, config.followupPeriods), clock }),
+      store: new FirestoreCaseStore(db, { schedule: (c) => nextActionAt(c, config.followupPeriods), clock, bus, log }),
       registry: new FirestoreRegistry(db, clock, options.registryTtlMs ?? config.registryTtlMs),
-      bus: options.wrapBus ? options.wrapBus(realBus) : realBus,
+      bus,
       clock,
       log,
       secrets,

@@ -20,13 +20,15 @@ export function productionDeps(config: Config): FunctionDeps {
   // Always Secret Manager: the development secret store lives in dev/ and no setting selects it here.
   const secrets = new SecretManagerSecretStore({ projectId: config.projectId, clock, ttlMs: config.registryTtlMs });
   const token = new MetadataAccessToken(clock);
+  const bus = PubSubEventBus.forProject(config.projectId);
+  const log = new JsonLogger();
   return {
     config,
-    store: new FirestoreCaseStore(db, { schedule: (c) => nextActionAt(c, config.followupPeriods), clock }),
+    store: new FirestoreCaseStore(db, { schedule: (c) => nextActionAt(c, config.followupPeriods), clock, bus, log }),
     registry: new FirestoreRegistry(db, clock, config.registryTtlMs),
-    bus: PubSubEventBus.forProject(config.projectId),
+    bus,
     clock,
-    log: new JsonLogger(),
+    log,
     secrets,
     notifier: new SignedWebhookSender(secrets, clock),
     workflows: new CloudWorkflowsStarter(

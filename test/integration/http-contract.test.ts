@@ -80,7 +80,7 @@ function netappCase(status: 'triaged' | 'awaiting_partner'): Case {
     orgId: 'org-premium', plan: 'premium', contact: { name: 'Ada', email: 'ada@globex.example' }, subject: 'Volumes read-only', description: 'd',
     product: 'Cloud Volumes ONTAP', vendor: 'NetApp', priority: 'P1', requestedPriority: 'P1', environment: 'production', googleCloudProjectId: null,
     status, resumeStatus: null, approach: 'collaborative', triage: { rule: 'vendor_is_partner', matched: { kind: 'partner', id: 'netapp', name: 'NetApp' } },
-    partnerId: 'netapp', queue: 'partner-netapp', escalationRequest: null, referral: null, partnerAccess: null,
+    partnerId: 'netapp', queue: 'partner-netapp', escalationRequest: null, referral: null, partnerAccess: null, outbox: {},
     sla: { targetMinutes: 15, firstResponseDueAt: '2026-11-23T09:15:00.000Z', firstRespondedAt: null, pausedMinutes: 0, pausedSince: null, warned: false, breached: false },
     escalation: {
       claimId: 'claim-1', claimedAt: at, executionId: awaiting ? 'exec-1' : null, callbackUrl: null, level: 0,

@@ -15,7 +15,7 @@ const engineer = { kind: 'engineer', id: 'eng-1' } as const;
 /** A change committed the way the store commits it: the patch, and the next version (the schedule is left out below). */
 const apply = (c: Case, change: CaseChange | null | undefined): Case => ({ ...c, ...change?.patch, version: c.version + 1, updatedAt: T0 });
 /** The new case as the store creates it: version 1. */
-const created = (draft: CaseDraft): Case => ({ ...draft, version: 1, updatedAt: draft.createdAt, nextActionAt: null, partnerAccess: null });
+const created = (draft: CaseDraft): Case => ({ ...draft, version: 1, updatedAt: draft.createdAt, nextActionAt: null, partnerAccess: null, outbox: {} });
 /** `nextActionAt` is the store's to set; the builders leave it out of what they agree on. */
 const withoutSchedule = ({ nextActionAt: _n, ...rest }: Case) => rest;
 

@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
-import { FieldPath, Firestore, type DocumentReference } from '@google-cloud/firestore';
+import { FieldPath, FieldValue, Firestore, type DocumentReference, type Transaction } from '@google-cloud/firestore';
 import { Case, TimelineEvent } from '../domain/case-model.js';
 import { partnerAccessOf } from '../domain/case-visibility.js';
+import { caseUpdatedMessage, dueEntries, outboxEntryId, type Outbox, type OutboxEntry, type OutgoingMessage } from '../domain/outbox.js';
 import type {
-  CaseEngineering, CaseFilter, CaseListPage, CaseStore, CaseUpdateOutcome, CreateCaseOutcome, Decision, DuplicateRequest, ListCursor, DueCasesPage, DueCursor, IdempotencyRecord, NewCase, Receipt,
+  CaseEngineering, CaseFilter, CaseListPage, CaseStore, CaseUpdateOutcome, CreateCaseOutcome, Decision, DuplicateRequest, ListCursor, DueCasesPage, DueCursor, IdempotencyRecord, NewCase, Receipt, UpdateOptions,
 } from '../ports/case-store.js';
 import type { Clock } from '../ports/clock.js';
+import { TOPICS, type EventBus, type Topic } from '../ports/event-bus.js';
+import type { Logger } from '../ports/logger.js';
 
 /** gRPC's ALREADY_EXISTS: what `create()` fails with when the document is there. */
 const ALREADY_EXISTS = 6;
@@ -40,17 +43,28 @@ const idempotencyDocId = (orgId: string, key: string): string =>
 /** When the follow-up sweep should next look at a case (domain/followup-policy.ts `nextActionAt`). */
 export type ScheduleNextAction = (next: Case) => string | null;
 
+export interface CaseStoreOptions {
+  schedule: ScheduleNextAction;
+  clock: Clock;
+  /** Where the outbox is published after each commit. */
+  bus: EventBus;
+  log: Logger;
+}
+
+/** Outbox entries a commit recorded, to publish once it has committed. */
+type Recorded = [id: string, entry: OutboxEntry][];
+
 export class FirestoreCaseStore implements CaseStore {
   private readonly counts: FirestoreOps = { reads: 0, commits: 0, writes: 0 };
 
   /**
    * `schedule` sets `nextActionAt` from the case as written on every create and change, so the
    * follow-up query stays right whichever step wrote the case (and with the configured periods);
-   * `clock` gives every commit its `updatedAt`.
+   * `clock` gives every commit its `updatedAt`; `bus` publishes the outbox after each commit.
    */
   constructor(
     private readonly db: Firestore,
-    private readonly options: { schedule: ScheduleNextAction; clock: Clock },
+    private readonly options: CaseStoreOptions,
   ) {}
 
   ops(): FirestoreOps {
@@ -66,10 +80,14 @@ export class FirestoreCaseStore implements CaseStore {
   async createCase(input: NewCase): Promise<CreateCaseOutcome> {
     const batch = this.db.batch();
     const caseRef = this.caseRef(input.caseId);
-    const draft = { ...input.case, version: 1, updatedAt: this.options.clock.now().toISOString(), nextActionAt: null, partnerAccess: partnerAccessOf(input.case) };
+    const updatedAt = this.options.clock.now().toISOString();
+    const firstEvent = { ...input.firstEvent, id: eventId(1, 0) };
+    const messages = [...(input.publish ?? []), caseUpdatedMessage(null, { ...input.case, version: 1 }, input.caseId, [firstEvent])];
+    const recorded = record(messages, 1, input.caseId, updatedAt);
+    const draft = { ...input.case, version: 1, updatedAt, nextActionAt: null, partnerAccess: partnerAccessOf(input.case), outbox: Object.fromEntries(recorded) };
     const stored = Case.parse({ ...draft, nextActionAt: this.options.schedule(draft) });
     batch.create(caseRef, stored);
-    batch.create(caseRef.collection('events').doc(eventId(stored.version, 0)), input.firstEvent);
+    batch.create(caseRef.collection('events').doc(firstEvent.id), input.firstEvent);
     let keyRef: DocumentReference | undefined;
     if (input.idempotency) {
       keyRef = this.db.collection('idempotencyKeys').doc(idempotencyDocId(input.case.orgId, input.idempotency.key));
@@ -85,6 +103,7 @@ export class FirestoreCaseStore implements CaseStore {
       await batch.commit();
       this.counts.commits += 1;
       this.counts.writes += keyRef ? 3 : 2;
+      await this.publish(input.caseId, recorded);
       return { created: true };
     } catch (error) {
       if (!keyRef || !isAlreadyExists(error)) throw error;
@@ -97,32 +116,46 @@ export class FirestoreCaseStore implements CaseStore {
     return { created: false, existing: { caseId, fingerprint } };
   }
 
-  updateCase<R>(caseId: string, decide: (current: Case) => Decision<R>): Promise<CaseUpdateOutcome<R>> {
-    return this.transact(caseId, decide) as Promise<CaseUpdateOutcome<R>>;
+  updateCase<R>(caseId: string, decide: (current: Case) => Decision<R>, options: UpdateOptions = {}): Promise<CaseUpdateOutcome<R>> {
+    return this.transact(caseId, decide, options) as Promise<CaseUpdateOutcome<R>>;
   }
 
   updateCaseOnce<R>(caseId: string, receipt: Receipt<R>, decide: (current: Case) => Decision<R>): Promise<CaseUpdateOutcome<R> | DuplicateRequest> {
-    return this.transact(caseId, decide, receipt);
+    return this.transact(caseId, decide, {}, receipt);
   }
 
-  private async transact<R>(caseId: string, decide: (current: Case) => Decision<R>, receipt?: Receipt<R>): Promise<CaseUpdateOutcome<R> | DuplicateRequest> {
+  private async transact<R>(caseId: string, decide: (current: Case) => Decision<R>, options: UpdateOptions, receipt?: Receipt<R>): Promise<CaseUpdateOutcome<R> | DuplicateRequest> {
     const ref = this.caseRef(caseId);
     const receiptRef = receipt ? this.db.collection('receipts').doc(receipt.id) : undefined;
-    return this.db.runTransaction(async (tx) => {
+    const [outcome, recorded] = await this.db.runTransaction(async (tx): Promise<[CaseUpdateOutcome<R> | DuplicateRequest, Recorded]> => {
       // One round trip for both: the case and, when asked, the receipt of an earlier identical request.
       const [snap, receiptSnap] = receiptRef ? await tx.getAll(ref, receiptRef) : [await tx.get(ref)];
       this.counts.reads += receiptRef ? 2 : 1;
-      if (!snap?.exists) return { found: false };
+      if (!snap?.exists) return [{ found: false }, []];
       const current = Case.parse(snap.data());
-      if (receiptSnap?.exists) return { found: true, changed: false, case: current, duplicate: true, receipt: receiptSnap.data() ?? {} };
+      if (receiptSnap?.exists) return [{ found: true, changed: false, case: current, duplicate: true, receipt: receiptSnap.data() ?? {} }, []];
+      const consumed = options.consumes !== undefined && options.consumes in current.outbox ? options.consumes : undefined;
       const { change, result } = decide(current);
-      if (!change) return { found: true, changed: false, case: current, result, eventIds: [] };
+      if (!change) {
+        const discharged = consumed ? this.discharge(tx, ref, current, consumed) : current;
+        return [{ found: true, changed: false, case: discharged, result, eventIds: [] }, []];
+      }
       const owned = { version: current.version + 1, updatedAt: this.options.clock.now().toISOString() };
+      const eventIds = change.events.map((_event, index) => eventId(owned.version, index));
+      const identified = change.events.map((event, index) => ({ ...event, id: eventIds[index]! }));
       const written = { ...current, ...change.patch, ...owned, partnerAccess: partnerAccessOf({ ...current, ...change.patch }) };
-      const patch = { ...change.patch, ...owned, partnerAccess: written.partnerAccess, nextActionAt: this.options.schedule(written) };
-      const next = Case.parse({ ...written, nextActionAt: patch.nextActionAt });
-      tx.update(ref, patch);
-      const eventIds = change.events.map((_event, index) => eventId(next.version, index));
+      const recorded = record([...(change.publish ?? []), caseUpdatedMessage(current, written, caseId, identified)], owned.version, caseId, owned.updatedAt);
+      const outbox = { ...withoutEntry(current.outbox, consumed), ...Object.fromEntries(recorded) };
+      const nextActionAt = this.options.schedule({ ...written, outbox });
+      const next = Case.parse({ ...written, outbox, nextActionAt });
+      tx.update(ref, {
+        ...change.patch,
+        ...owned,
+        partnerAccess: written.partnerAccess,
+        nextActionAt,
+        ...Object.fromEntries(recorded.map(([id, entry]) => [`outbox.${id}`, entry])),
+        ...(consumed ? { [`outbox.${consumed}`]: FieldValue.delete() } : {}),
+      });
       change.events.forEach((event, index) => tx.create(ref.collection('events').doc(eventIds[index]!), event));
       if (change.internal) tx.set(this.engineeringRef(caseId), change.internal, { merge: true });
       if (receiptRef && receipt) {
@@ -132,8 +165,57 @@ export class FirestoreCaseStore implements CaseStore {
       // Counted here, before the commit: a transaction that retries counts each attempt, as Firestore bills it.
       this.counts.commits += 1;
       this.counts.writes += 1 + change.events.length + (receiptRef ? 1 : 0) + (change.internal ? 1 : 0);
-      return { found: true, changed: true, case: next, result, eventIds };
+      return [{ found: true, changed: true, case: next, result, eventIds }, recorded];
     });
+    await this.publish(caseId, recorded);
+    return outcome;
+  }
+
+  /** Takes the entry a step consumed off the outbox when the step itself had nothing to write: no new version. */
+  private discharge(tx: Transaction, ref: DocumentReference, current: Case, consumed: string): Case {
+    const outbox = withoutEntry(current.outbox, consumed);
+    const nextActionAt = this.options.schedule({ ...current, outbox });
+    tx.update(ref, { [`outbox.${consumed}`]: FieldValue.delete(), nextActionAt });
+    this.counts.commits += 1;
+    this.counts.writes += 1;
+    return { ...current, outbox, nextActionAt };
+  }
+
+  async flushOutbox(caseId: string, now: Date): Promise<number> {
+    const ref = this.caseRef(caseId);
+    const recorded = await this.db.runTransaction(async (tx): Promise<Recorded> => {
+      const snap = await tx.get(ref);
+      this.counts.reads += 1;
+      if (!snap.exists) return [];
+      const current = Case.parse(snap.data());
+      const due = dueEntries(current.outbox, now);
+      if (due.length === 0) return [];
+      const attempted: Recorded = due.map((id) => [id, { ...current.outbox[id]!, attempts: current.outbox[id]!.attempts + 1, lastAttemptAt: now.toISOString() }]);
+      const outbox = { ...current.outbox, ...Object.fromEntries(attempted) };
+      tx.update(ref, { ...Object.fromEntries(attempted.map(([id, entry]) => [`outbox.${id}`, entry])), nextActionAt: this.options.schedule({ ...current, outbox }) });
+      this.counts.commits += 1;
+      this.counts.writes += 1;
+      return attempted;
+    });
+    await this.publish(caseId, recorded);
+    return recorded.length;
+  }
+
+  /**
+   * Publishes what a commit recorded. A failure is logged, not thrown: the commit stands, and its
+   * entry stays in the outbox for the follow-up sweep. The message carries `outboxId`, so the step
+   * that takes it up can discharge it.
+   */
+  private async publish(caseId: string, recorded: Recorded): Promise<void> {
+    await Promise.all(
+      recorded.map(async ([outboxId, entry]) => {
+        try {
+          await this.options.bus.publish(asTopic(entry.topic), { type: entry.type, data: { ...entry.data, caseId, outboxId }, trace: entry.trace });
+        } catch (error) {
+          this.options.log.warn('publish failed after the commit; the outbox keeps the message for the follow-up sweep', { caseId, outboxId, topic: entry.topic, error });
+        }
+      }),
+    );
   }
 
   /**
@@ -195,6 +277,25 @@ export class FirestoreCaseStore implements CaseStore {
   private caseRef(caseId: string): DocumentReference {
     return this.db.collection('cases').doc(caseId);
   }
+}
+
+/** The outbox entries of one commit's messages (`null`s are the messages it does not have). */
+function record(messages: (OutgoingMessage | null)[], version: number, caseId: string, recordedAt: string): Recorded {
+  return messages
+    .filter((m): m is OutgoingMessage => m !== null)
+    .map((m) => [outboxEntryId(version, m.topic), { topic: asTopic(m.topic), type: m.type, data: { ...m.data, caseId }, ...(m.trace ? { trace: m.trace } : {}), recordedAt, attempts: 0, lastAttemptAt: null }]);
+}
+
+function withoutEntry(outbox: Outbox, id: string | undefined): Outbox {
+  if (id === undefined) return outbox;
+  const { [id]: _taken, ...rest } = outbox;
+  return rest;
+}
+
+/** A decision names topics as text (the domain does not know the function table): checked here. */
+function asTopic(topic: string): Topic {
+  if (!(TOPICS as readonly string[]).includes(topic)) throw new Error(`no topic ${topic}`);
+  return topic as Topic;
 }
 
 function isAlreadyExists(error: unknown): boolean {

@@ -1,12 +1,13 @@
 import type { Result } from './result.js';
 import type { Case, TimelineEvent } from './case-model.js';
+import type { OutgoingMessage } from './outbox.js';
 
 /**
  * The fields the store alone writes: every commit raises `version` by one and sets `updatedAt`;
  * `nextActionAt` (followup-policy.ts) and `partnerAccess` (case-visibility.ts) are always derived from
  * the case as written. No decision sets them, so no decision can get them wrong.
  */
-export type StoreOwnedField = 'version' | 'updatedAt' | 'nextActionAt' | 'partnerAccess';
+export type StoreOwnedField = 'version' | 'updatedAt' | 'nextActionAt' | 'partnerAccess' | 'outbox';
 
 /** A case as the domain makes it, before the store gives it its version, time and schedule. */
 export type CaseDraft = Omit<Case, StoreOwnedField>;
@@ -20,12 +21,23 @@ export interface CaseChange {
   events: TimelineEvent[];
   /** Engineering-only state beside the case (who it is assigned to), never readable by customers or partners. */
   internal?: { assignee: Assignee | null };
+  /**
+   * Messages to publish once this change is committed, besides the `case-updated` the store derives
+   * (domain/outbox.ts): recorded in the same commit, so none is lost.
+   */
+  publish?: OutgoingMessage[];
 }
+
+/** `change` with `messages` to publish after it commits (no change: nothing to publish). */
+export const publishing = (change: CaseChange | null, ...messages: OutgoingMessage[]): CaseChange | null =>
+  change && { ...change, publish: [...(change.publish ?? []), ...messages] };
 
 /** The engineer a case is assigned to. */
 export interface Assignee {
   uid: string;
   name: string;
+  /** Their sign-in address: notify tells them there (else the case's queue). */
+  email?: string;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SupportPlan } from './support-plans.js';
+import { Outbox } from './outbox.js';
 
 /**
  * The shapes of Tandem's records. Timestamps are ISO-8601 strings in UTC: they sort as text, so the
@@ -197,6 +198,8 @@ export const Case = z.object({
   partnerAccess: z.string().nullable().default(null),
   /** When the follow-up sweep next has something to do: always `nextActionAt()` of the case (followup-policy.ts). */
   nextActionAt: IsoTime.nullable(),
+  /** Messages committed but not yet taken up by their consumer (domain/outbox.ts). Written by the store. */
+  outbox: Outbox.default({}),
   statusChangedAt: IsoTime,
   createdAt: IsoTime,
   updatedAt: IsoTime,
@@ -230,6 +233,7 @@ export const TIMELINE_EVENT_TYPES = {
   partner_nudged: 'An engaged partner that went quiet was reminded (internal).',
   partner_nudge_refused: 'The reminder to a quiet partner was refused (internal).',
   step_redriven: 'A pipeline step that did not happen in time was started again (internal).',
+  notification_failed: 'An email or chat message could not be delivered and will not be retried: `audience`, `kind`, `channel`, `reason` (internal).',
 } as const;
 export type TimelineEventType = keyof typeof TIMELINE_EVENT_TYPES;
 export const TimelineEventType = z.enum(Object.keys(TIMELINE_EVENT_TYPES) as [TimelineEventType, ...TimelineEventType[]]);

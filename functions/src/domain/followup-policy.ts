@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { applyPatch, type CaseChange, type CaseDraft, type StatusMove } from './case-change.js';
 import { SYSTEM, type Case, type Escalation, type Sla, type TimelineEvent, type TimelineEventType } from './case-model.js';
+import { earliest, outboxDueAt } from './outbox.js';
 import { closeMessage, PARTNER_UNRESPONSIVE_MESSAGE, reminderMessage, type CloseReason } from './customer-messages.js';
 import { PIPELINE_STEP_TIMEOUT_MINUTES } from './case-intake.js';
 import { changeStatus } from './case-state-machine.js';
@@ -162,13 +163,14 @@ function stuckStep(c: Case, periods: FollowupPeriods): Followup | null {
 }
 
 /**
- * When the follow-up sweep should next look at the case: the earliest pending follow-up, or `null`
- * when there is none (a closed case, or one whose clocks have all run). The store sets it on every
- * write from the case as written, so no step can leave a case without its follow-ups.
+ * When the follow-up sweep should next look at the case: the earliest pending follow-up or outbox
+ * entry not taken up in time (outbox.ts), or `null` when there is none (a closed case, or one whose
+ * clocks have all run). The store sets it on every write from the case as written, so no step can
+ * leave a case without its follow-ups.
  */
 export function nextActionAt(c: Case, periods: FollowupPeriods): string | null {
   const times = pendingFollowups(c, periods).map((f) => f.dueAt.getTime());
-  return times.length ? new Date(Math.min(...times)).toISOString() : null;
+  return earliest(times.length ? new Date(Math.min(...times)).toISOString() : null, outboxDueAt(c.outbox));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { HttpFunction } from '@google-cloud/functions-framework';
 import { z } from 'zod';
-import { decided } from '../domain/case-change.js';
+import { decided, publishing, type Decision } from '../domain/case-change.js';
 import { CaseActionRequest, decideAction, type ActionDecision } from '../domain/case-actions.js';
 import { CaseStatus, type Case } from '../domain/case-model.js';
 import { canSee } from '../domain/case-visibility.js';
@@ -12,7 +12,7 @@ import type { WorkflowCallbacks } from '../ports/workflow-starter.js';
 import { authenticate } from './authenticate.js';
 import { httpFunction, json, route, spec, validate, type HttpAnswer, type RouteContext } from './http-function.js';
 import { idempotencyKeyOf } from './idempotency-key.js';
-import { publishCaseUpdated, type StepDeps } from './step-deps.js';
+import type { StepDeps } from './step-deps.js';
 import { DEFAULT_HANDOVER_RETRY, forwardToWorkflow } from './workflow-handover.js';
 
 export interface CaseActionsDeps extends StepDeps {
@@ -80,18 +80,22 @@ async function act(deps: CaseActionsDeps, { req, params, log }: RouteContext): P
   const receipt = key.value ? receiptId(caller.value.uid, caseId, key.value) : undefined;
   const actionId = `action-${receipt ?? randomUUID()}`;
 
-  const decide = (current: Case) =>
-    !canSee(caller.value, current)
-      ? { change: null, result: fail(unknownCase()) as Result<ActionDecision> }
-      : decided(
-          decideAction(current, request, {
-            caller: caller.value,
-            at,
-            firstResponseMinutes: deps.config.firstResponseMinutes,
-            partnerExists: (id) => partners.some((p) => p.id === id),
-            actionId,
-          }),
-        );
+  const decide = (current: Case): Decision<Result<ActionDecision>> => {
+    if (!canSee(caller.value, current)) return { change: null, result: fail(unknownCase()) };
+    const decision = decided(
+      decideAction(current, request, {
+        caller: caller.value,
+        at,
+        firstResponseMinutes: deps.config.firstResponseMinutes,
+        partnerExists: (id) => partners.some((p) => p.id === id),
+        actionId,
+      }),
+    );
+    const escalateTo = decision.result.ok ? decision.result.value.escalateTo : null;
+    return escalateTo
+      ? { ...decision, change: publishing(decision.change, { topic: 'escalation-requested', type: 'escalation.requested', data: { caseId, partnerId: escalateTo } }) }
+      : decision;
+  };
   const answerOf = (c: { status: CaseStatus; version: number }, eventIds: string[], decision?: ActionDecision): ActionTaken => ({
     caseId,
     status: c.status,
@@ -119,13 +123,6 @@ async function act(deps: CaseActionsDeps, { req, params, log }: RouteContext): P
   }
   const decision = result.result.value;
   const committed = result.case;
-  const moves = decision.moves.length ? decision.moves : [{ from: undefined, to: committed.status }];
-  await Promise.all([
-    ...moves.map((m) => publishCaseUpdated(deps.bus, { status: m.to, version: committed.version }, caseId, undefined, m.from)),
-    decision.escalateTo
-      ? deps.bus.publish('escalation-requested', { type: 'escalation.requested', data: { caseId, partnerId: decision.escalateTo } })
-      : undefined,
-  ]);
   const callbackUrl = committed.escalation?.callbackUrl;
   if (decision.resumesWorkflow && decision.partnerEvent && callbackUrl) {
     const body = { type: decision.partnerEvent, caseRef: caseId, webhookId: actionId, ...('message' in request && request.message ? { message: request.message } : {}) };

@@ -25,7 +25,7 @@ export interface CaseReadDeps {
 const unknownCase = (): DomainError => domainError('unknown_case', 'No such case, or not one you can see.');
 
 /** A case as the API shows it: the record, its ID, and for engineers who it is assigned to. */
-export const CaseView = Case.extend({
+export const CaseView = Case.omit({ outbox: true }).extend({
   caseId: z.string(),
   assignee: z.object({ uid: z.string(), name: z.string() }).nullable().optional().describe('Engineers only.'),
 });
@@ -96,7 +96,12 @@ async function getCase(deps: CaseReadDeps, context: RouteContext): Promise<Resul
   if (!visible.ok) return visible;
   const { caller, caseId } = visible.value;
   const assignee = caller.role === 'engineer' ? ((await deps.store.engineering(caseId))?.assignee ?? null) : undefined;
-  return json(200, { ...visible.value.case, caseId, ...(assignee !== undefined ? { assignee } : {}) });
+  return json(200, { ...viewOf(visible.value.case, caseId), ...(assignee !== undefined ? { assignee } : {}) });
+}
+
+/** The record as readers see it: without the outbox, which is Tandem's own bookkeeping. */
+function viewOf({ outbox: _outbox, ...shown }: Case, caseId: string): Omit<Case, 'outbox'> & { caseId: string } {
+  return { ...shown, caseId };
 }
 
 async function getEvents(deps: CaseReadDeps, context: RouteContext): Promise<Result<HttpAnswer>> {
@@ -118,7 +123,7 @@ async function listCases(deps: CaseReadDeps, { req }: RouteContext): Promise<Res
   const scope = scopeOf(caller.value);
   if (!scope) return fail(domainError('forbidden', 'Your account cannot list cases.'));
   const page = await deps.store.listCases({ ...filters, ...scope }, pageSize, cursor.value);
-  return json(200, { cases: page.cases.map((c) => ({ ...c.case, caseId: c.caseId })), nextPageToken: page.next ? encodePageToken(page.next) : null });
+  return json(200, { cases: page.cases.map((c) => viewOf(c.case, c.caseId)), nextPageToken: page.next ? encodePageToken(page.next) : null });
 }
 
 /** The one filter each role's list always has: the same as firestore.rules' read rule. */

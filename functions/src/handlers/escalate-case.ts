@@ -18,9 +18,10 @@ export interface EscalateDeps extends StepDeps {
  * after starting the execution, the execution still records itself through its claim ID.
  */
 export function escalateHandler(deps: EscalateDeps): CloudEventFunction {
-  return pubsubStep('escalate', deps.log, async ({ caseId }) => {
+  return pubsubStep('escalate', deps.log, async ({ caseId, outboxId }) => {
     const claimId = randomUUID();
-    const claimed = await deps.store.updateCase(caseId, (current) => justChange(claimEscalation(current, claimId, deps.clock.now())));
+    // The claim discharges the message's outbox entry: from here Pub/Sub's redelivery owns the retry.
+    const claimed = await deps.store.updateCase(caseId, (current) => justChange(claimEscalation(current, claimId, deps.clock.now())), { consumes: outboxId });
     if (!claimed.found) return { kind: 'unknown_case' };
     if (!claimed.changed) {
       const held = claimed.case.escalation;

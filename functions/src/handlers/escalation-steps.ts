@@ -1,6 +1,6 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
 import { z } from 'zod';
-import { decided, justChange, type StatusMove } from '../domain/case-change.js';
+import { decided, justChange } from '../domain/case-change.js';
 import {
   ackTimeoutSeconds, ackWindowPassed, beginAwaitingPartner, partnerWebhookBody, recordNotification, type StepDecision,
 } from '../domain/partner-escalation.js';
@@ -9,7 +9,7 @@ import { CaseStatus, DocumentId, type Case } from '../domain/case-model.js';
 import type { Logger } from '../ports/logger.js';
 import type { PartnerNotifier } from '../ports/partner-notifier.js';
 import { httpFunction, json, route, spec, type HttpAnswer } from './http-function.js';
-import { publishCaseUpdated, type StepDeps } from './step-deps.js';
+import type { StepDeps } from './step-deps.js';
 
 export interface EscalationStepsDeps extends StepDeps {
   config: StepDeps['config'] & { projectId: string };
@@ -101,14 +101,8 @@ async function decideAndApply(deps: StepDeps, caseId: string, partnerId: string,
   );
   if (!result.found) return fail(domainError('unknown_case', `No case ${caseId}.`));
   if (!result.result.ok) return result.result;
-  await publishMoves(deps, caseId, result.case, result.result.value.moves);
+  // What the step changed is announced through the outbox the store wrote in the same commit.
   return json(200, result.result.value.instruction);
-}
-
-async function publishMoves(deps: StepDeps, caseId: string, current: Case, moves: StatusMove[]): Promise<void> {
-  // Nothing moved (a retried step): publish the current status again, so a crash after the commit loses no notice.
-  if (moves.length === 0) await publishCaseUpdated(deps.bus, current, caseId, undefined);
-  await Promise.all(moves.map((m) => publishCaseUpdated(deps.bus, { status: m.to, version: current.version }, caseId, undefined, m.from)));
 }
 
 async function start(deps: EscalationStepsDeps, caseId: string, body: z.infer<typeof StartBody>): Promise<Result<HttpAnswer>> {

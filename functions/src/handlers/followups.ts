@@ -8,7 +8,9 @@ import type { DueCase, DueCursor } from '../ports/case-store.js';
 import type { Logger } from '../ports/logger.js';
 import type { PartnerNotifier } from '../ports/partner-notifier.js';
 import { decodePush, pubsubFunction, type Decoded } from './pubsub-step.js';
-import { publishCaseUpdated, type StepDeps } from './step-deps.js';
+import type { StepDeps } from './step-deps.js';
+import { publishing } from '../domain/case-change.js';
+import { dueEntries } from '../domain/outbox.js';
 
 export interface FollowupsDeps extends Omit<StepDeps, 'config'> {
   config: Pick<Config, 'followupPeriods' | 'publicUrl'>;
@@ -123,23 +125,22 @@ async function followUp(deps: FollowupsDeps, due: DueCase, log: Logger): Promise
   const periods = deps.config.followupPeriods;
   const at = deps.clock.now();
   // The nudge goes out before the transaction records it: a partner that does not answer is tried again next tick.
+  // Messages committed earlier that nobody took up in time: published again (their consumers are idempotent).
+  const republished = dueEntries(due.case.outbox, at).length ? await deps.store.flushOutbox(due.caseId, at) : 0;
+  if (republished) log.warn('outbox messages published again: they were not taken up in time', { republished });
   const nudge = dueFollowups(due.case, at, periods).some((f) => f.kind === 'partner_nudged') ? await sendNudge(deps, due.caseId, due.case, at, log) : undefined;
-  const result = await deps.store.updateCase(due.caseId, (current) => {
-    const decision = decideFollowups(current, at, periods, { nudge });
-    return { change: decision?.change ?? null, result: decision };
-  });
-  if (!result.found || !result.changed || !result.result) return false;
-  const applied = result.result;
   const { caseId } = due;
-  const { status, version } = result.case;
-  await Promise.all([
-    ...applied.moves.map((m) => publishCaseUpdated(deps.bus, { status: m.to, version }, caseId, undefined, m.from)),
-    ...applied.notices.map((notice) => deps.bus.publish('case-updated', { type: `case.${notice}`, data: { caseId, status, version, event: notice } })),
-    applied.redrive
-      ? deps.bus.publish(applied.redrive, { type: REDRIVE_TYPES[applied.redrive], data: { caseId, ...(applied.redrive === 'escalation-requested' ? { partnerId: result.case.partnerId } : {}) } })
-      : undefined,
-  ]);
-  if (applied.applied.length === 0) return false;
+  const result = await deps.store.updateCase(caseId, (current) => {
+    const decision = decideFollowups(current, at, periods, { nudge });
+    const redrive = decision?.redrive;
+    // What the follow-ups moved or noticed is announced by the case-updated the store derives; a re-drive is this step's own message.
+    const message = redrive && { topic: redrive, type: REDRIVE_TYPES[redrive], data: { caseId, ...(redrive === 'escalation-requested' ? { partnerId: current.partnerId } : {}) } };
+    return { change: message ? publishing(decision.change, message) : (decision?.change ?? null), result: decision };
+  });
+  if (!result.found || !result.changed || !result.result) return republished > 0;
+  const applied = result.result;
+  const { status } = result.case;
+  if (applied.applied.length === 0) return republished > 0;
   log.info('follow-ups applied', { applied: applied.applied, status, nextActionAt: result.case.nextActionAt });
   return true;
 }

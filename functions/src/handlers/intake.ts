@@ -113,11 +113,12 @@ async function accept(
     case: opened.value.case,
     firstEvent: opened.value.event,
     idempotency: key === undefined ? undefined : { key, fingerprint },
+    // Recorded in the case's outbox by the same commit: published after it, or by the follow-up sweep.
+    publish: [{ topic: 'case-received', type: 'case.received', data: { caseId }, trace }],
   });
 
   if (result.created) {
     log.info('case received', { caseId, orgId: submission.orgId, priority: submission.priority });
-    await publishReceived(deps, caseId, log, trace);
     return ok({ accepted: acceptedBody(deps.publicUrl, caseId), created: true });
   }
   if (result.existing.fingerprint !== fingerprint) {
@@ -129,7 +130,7 @@ async function accept(
   }
   // The same request again: the client may be retrying because it never saw our answer, perhaps
   // because we crashed before publishing. If the case has not moved on, publish again (classify is
-  // idempotent), so a retry also repairs a lost publish.
+  // idempotent): the outbox would have it published within minutes, a retry does it now.
   const existing = await deps.store.getCase(result.existing.caseId);
   if (existing?.status === 'received') await publishReceived(deps, result.existing.caseId, log, trace);
   return ok({ accepted: acceptedBody(deps.publicUrl, result.existing.caseId), created: false });
@@ -137,7 +138,7 @@ async function accept(
 
 /**
  * The case is stored by now, so a failed publish must not turn into an error the customer retries
- * with a new case: it is logged, and the follow-up sweep re-drives a case left in `received`.
+ * with a new case: it is logged, and the outbox keeps the message for the follow-up sweep.
  */
 async function publishReceived(deps: IntakeDeps, caseId: string, log: Logger, trace: string | undefined): Promise<void> {
   try {

@@ -10,7 +10,7 @@ import type { SecretStore } from '../ports/secret-store.js';
 import type { WebhookVerifier } from '../ports/webhook-verifier.js';
 import type { WorkflowCallbacks } from '../ports/workflow-starter.js';
 import { httpFunction, json, route, spec, validate, type HttpAnswer } from './http-function.js';
-import { publishCaseUpdated, type StepDeps } from './step-deps.js';
+import type { StepDeps } from './step-deps.js';
 import { DEFAULT_HANDOVER_RETRY, forwardToWorkflow, type HandoverRetry } from './workflow-handover.js';
 
 export interface PartnerCallbackDeps extends StepDeps {
@@ -108,11 +108,10 @@ async function takeCallback(
   const caseLog = partnerLog.with({ caseId, webhookId, type: event.type });
   if (!result.found) return fail(unknownCase());
   if (result.duplicate) {
-    // Applied before, but the first delivery may have crashed before its publish or hand-over:
-    // both again (the consumer drops a case-updated version it has seen; an ended execution answers 404).
+    // Applied before, but the first delivery may have crashed before its hand-over: again (an
+    // ended execution answers 404). Its case-updated is in the outbox, which needs no help.
     caseLog.info('partner callback replayed; already applied');
     const held = result.case.escalation;
-    await publishCaseUpdated(deps.bus, result.case, caseId, undefined);
     if (held?.callbackUrl && held.outcome && held.outcome !== 'ladder_exhausted') {
       await forwardToWorkflow(deps.workflowCallbacks, held.callbackUrl, { ...event, caseRef: caseId, webhookId }, retry, caseLog);
     }
@@ -122,8 +121,7 @@ async function takeCallback(
     caseLog.warn('partner callback refused', { code: result.result.error.code });
     return result.result;
   }
-  const { moves, resumesWorkflow } = result.result.value;
-  await Promise.all(moves.map((m) => publishCaseUpdated(deps.bus, { status: m.to, version: result.case.version }, caseId, undefined, m.from)));
+  const { resumesWorkflow } = result.result.value;
   const callbackUrl = result.case.escalation?.callbackUrl;
   if (resumesWorkflow && callbackUrl) await forwardToWorkflow(deps.workflowCallbacks, callbackUrl, { ...event, caseRef: caseId, webhookId }, retry, caseLog);
   caseLog.info('partner callback applied', { status: result.case.status });

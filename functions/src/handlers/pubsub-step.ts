@@ -10,6 +10,8 @@ export interface StepMessage {
   trace?: string;
   messageId: string;
   data: Record<string, unknown>;
+  /** The outbox entry this message was published from (domain/outbox.ts): the step discharges it. */
+  outboxId?: string;
 }
 
 /**
@@ -63,7 +65,8 @@ export function decodeStepMessage(event: CloudEvent<unknown>): Result<StepMessag
   const data = MessageData.safeParse(pushed.value.json);
   if (!data.success) return fail(`data has no valid caseId: ${z.prettifyError(data.error)}`);
   const { messageId, type, trace } = pushed.value;
-  return ok({ caseId: data.data.caseId, type, trace, messageId, data: data.data });
+  const outboxId = typeof data.data.outboxId === 'string' ? data.data.outboxId : undefined;
+  return ok({ caseId: data.data.caseId, type, trace, messageId, data: data.data, outboxId });
 }
 
 /** What a Pub/Sub function's decoder gives the shape: the message, and the fields its log lines carry. */

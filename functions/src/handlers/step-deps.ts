@@ -1,4 +1,3 @@
-import type { Case } from '../domain/case-model.js';
 import type { Config } from '../config.js';
 import type { CaseStore } from '../ports/case-store.js';
 import type { Clock } from '../ports/clock.js';
@@ -14,17 +13,4 @@ export interface StepDeps {
   bus: EventBus;
   clock: Clock;
   log: Logger;
-}
-
-/**
- * `case-updated`, once per status change, with the case's version after the commit that made it
- * (a commit that moved the case twice publishes both moves with that version). `(version, status)`
- * lets the consumer drop a copy it has seen: a step that finds itself applied publishes again.
- */
-export async function publishCaseUpdated(bus: EventBus, current: Pick<Case, 'status' | 'version'>, caseId: string, trace: string | undefined, from?: Case['status']): Promise<void> {
-  await bus.publish('case-updated', {
-    type: 'case.status_changed',
-    data: { caseId, status: current.status, version: current.version, ...(from ? { from } : {}) },
-    trace,
-  });
 }

@@ -1,5 +1,6 @@
 import type { Assignee, CaseChange, CaseDraft, Decision } from '../domain/case-change.js';
 import type { Case, TimelineEvent } from '../domain/case-model.js';
+import type { OutgoingMessage } from '../domain/outbox.js';
 
 export type { CaseChange, Decision };
 
@@ -16,6 +17,17 @@ export interface NewCase {
   firstEvent: TimelineEvent;
   /** The org-scoped key, when the client sent one; created atomically with the case. */
   idempotency?: { key: string; fingerprint: string };
+  /** Messages to publish once the case is stored, besides its `case-updated` (recorded in its outbox). */
+  publish?: OutgoingMessage[];
+}
+
+/** What a change does besides its decision. */
+export interface UpdateOptions {
+  /**
+   * The outbox entry (`outboxId` of the message being handled) this step takes up: discharged in the
+   * same commit as the step's change, or alone when the step has nothing to change.
+   */
+  consumes?: string;
 }
 
 export type CreateCaseOutcome =
@@ -103,12 +115,17 @@ export interface CaseListPage {
  *
  * The store alone writes `version` (one more per commit), `updatedAt` (its clock) and
  * `nextActionAt` (domain/followup-policy.ts, from the case as written), on every create and change.
+ *
+ * It also keeps the outbox (domain/outbox.ts): the messages a change asks for (`CaseChange.publish`)
+ * and the `case-updated` it derives are recorded in the change's commit and published after it, and
+ * a consumer discharges the entry it took up (`UpdateOptions.consumes`). A failed publish is logged,
+ * not thrown: the entry stays, and the follow-up sweep publishes it ({@link CaseStore.flushOutbox}).
  */
 export interface CaseStore {
   getCase(caseId: string): Promise<Case | null>;
   /** One commit: the case, its first event and the idempotency record, all or nothing. */
   createCase(input: NewCase): Promise<CreateCaseOutcome>;
-  updateCase<R>(caseId: string, decide: (current: Case) => Decision<R>): Promise<CaseUpdateOutcome<R>>;
+  updateCase<R>(caseId: string, decide: (current: Case) => Decision<R>, options?: UpdateOptions): Promise<CaseUpdateOutcome<R>>;
   /** {@link updateCase}, with `receipt` created in the same commit: a replay finds it and decides nothing. */
   updateCaseOnce<R>(caseId: string, receipt: Receipt<R>, decide: (current: Case) => Decision<R>): Promise<CaseUpdateOutcome<R> | DuplicateRequest>;
   /** Who the case is assigned to, and other engineering-only state; null when there is none. */
@@ -122,4 +139,9 @@ export interface CaseStore {
    * `startAfter`. Reads only the due cases (a range on one field), never the quiet ones.
    */
   dueCases(now: Date, limit: number, startAfter?: DueCursor): Promise<DueCasesPage>;
+  /**
+   * Publishes again the case's outbox entries nobody took up in time (domain/outbox.ts `dueEntries`),
+   * recording the attempt so the next one backs off. Returns how many were published.
+   */
+  flushOutbox(caseId: string, now: Date): Promise<number>;
 }
