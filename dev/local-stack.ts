@@ -77,7 +77,7 @@ export interface LocalStack {
   advanceClock(ms: number): Promise<{ now: Date; sweeps: number; acted: number }>;
   emulators: { firestore: RunningEmulator; pubsub: RunningEmulator; auth: RunningEmulator };
   /** `users`: the demo users (dev/seed-data.ts), created or brought back to their claims and password. */
-  seeded: { orgs: number; partners: number; workloads: number; users: number };
+  seeded: { orgs: number; partners: number; workloads: number; queues: number; users: number };
   stop(): Promise<void>;
 }
 

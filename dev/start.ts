@@ -39,7 +39,7 @@ Tandem is running.
   Pub/Sub emulator   ${emulators.pubsub.hostPort} (${reused(emulators.pubsub)})
   Auth emulator      http://${emulators.auth.hostPort} (${reused(emulators.auth)}; FIREBASE_AUTH_EMULATOR_HOST=${emulators.auth.hostPort})
 
-Demo data: ${seeded.orgs} orgs, ${seeded.partners} partners, ${seeded.workloads} workload technologies.
+Demo data: ${seeded.orgs} orgs, ${seeded.partners} partners, ${seeded.workloads} workload technologies, ${seeded.queues} queues.
 ${Object.entries(DEMO_ORGS)
   .map(([id, org]) => `  ${id.padEnd(28)} ${org.supportPlan.padEnd(16)} ${org.name}`)
   .join('\n')}
