@@ -18,6 +18,8 @@ import { createRouter, readJson, sendJson, type DevRoute } from './router.js';
 import { seedDemoData } from './seed.js';
 import { createStackDeps } from './stack-deps.js';
 import { PartnerSimulator, type PartnerBehaviour } from './partner-simulator.js';
+import { ChatCatcher } from './chat-catcher.js';
+import { startMailCatcher } from './mail-catcher.js';
 import { startWorkflowsRunner, type WorkflowsRunner } from './workflows-runner/api-server.js';
 import { createLocalWorkflowsClient } from './workflows-runner/client.js';
 
@@ -35,6 +37,12 @@ export interface LocalStackOptions {
   /** 0 picks free ports (tests); default from TANDEM_PORT (8100) and TANDEM_WORKFLOWS_PORT (8190). */
   port?: number;
   workflowsPort?: number;
+  /**
+   * The mail catcher's SMTP port and web port; default TANDEM_MAIL_SMTP_PORT (1025) and
+   * TANDEM_MAIL_UI_PORT (1080), or free ports when `port` is 0. No catcher when TANDEM_SMTP_URL is set.
+   */
+  mailSmtpPort?: number;
+  mailUiPort?: number;
   /** Start the clock here and keep it still until advanced (tests); default: real time, advanceable. */
   clock?: ControllableClock;
   quiet?: boolean;
@@ -53,13 +61,23 @@ export interface LocalStack {
   db: Firestore;
   partners: PartnerSimulator;
   /**
+   * Where notify's email goes: the mail catcher (MailDev: `uiUrl` is its web view, `${uiUrl}/api/email`
+   * its REST API), or the relay of TANDEM_SMTP_URL, when set, and then no `uiUrl`.
+   */
+  mail: { smtpUrl: string; uiUrl?: string };
+  /**
+   * Where notify's chat cards go: the chat catcher on the stack's server (`messagesUrl` lists what it
+   * caught, `/_dev/chat` shows it), or TANDEM_CHAT_WEBHOOK_URL, when set, and then no `messagesUrl`.
+   */
+  chat: { webhookUrl: string; messagesUrl?: string; catcher: ChatCatcher };
+  /**
    * Moves the clock forward as `POST /_dev/clock/advance` does: fires what comes due on the way and
    * runs the follow-up sweep at each moment a case is due.
    */
   advanceClock(ms: number): Promise<{ now: Date; sweeps: number; acted: number }>;
   emulators: { firestore: RunningEmulator; pubsub: RunningEmulator; auth: RunningEmulator };
   /** `users`: the demo users (dev/seed-data.ts), created or brought back to their claims and password. */
-  seeded: { orgs: number; partners: number; workloads: number; users: number };
+  seeded: { orgs: number; partners: number; workloads: number; queues: number; users: number };
   stop(): Promise<void>;
 }
 
@@ -109,6 +127,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     stops.push(workflowsRunner.close);
 
+    // The mail catcher, unless a relay of the user's own is configured.
+    const mailPort = (option: number | undefined, name: string, fallback: number) => option ?? (options.port === 0 ? 0 : Number(env[name] ?? fallback));
+    const mailCatcher = env.TANDEM_SMTP_URL
+      ? undefined
+      : await startMailCatcher({ smtpPort: mailPort(options.mailSmtpPort, 'TANDEM_MAIL_SMTP_PORT', 1025), uiPort: mailPort(options.mailUiPort, 'TANDEM_MAIL_UI_PORT', 1080) });
+    if (mailCatcher) stops.push(mailCatcher.stop);
+    const mail = { smtpUrl: env.TANDEM_SMTP_URL ?? mailCatcher?.smtpUrl ?? '', uiUrl: mailCatcher?.uiUrl };
+    const chatCatcher = new ChatCatcher(clock);
+    const chat = env.TANDEM_CHAT_WEBHOOK_URL
+      ? { webhookUrl: env.TANDEM_CHAT_WEBHOOK_URL, catcher: chatCatcher }
+      : { webhookUrl: `${url}/_dev/chat/webhook`, messagesUrl: `${url}/_dev/chat/messages`, catcher: chatCatcher };
+
     const config = loadConfig({
       ...env,
       GOOGLE_CLOUD_PROJECT: projectId,
@@ -117,6 +147,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       FIREBASE_AUTH_EMULATOR_HOST: authHost,
       TANDEM_PUBLIC_URL: env.TANDEM_PUBLIC_URL ?? url,
       TANDEM_WORKFLOWS_ENDPOINT: workflowsRunner.url,
+      TANDEM_SMTP_URL: mail.smtpUrl,
+      TANDEM_CHAT_WEBHOOK_URL: chat.webhookUrl,
     });
     const stack = createStackDeps({ config, clock, log: options.quiet ? new JsonLogger(() => {}) : new JsonLogger(), devSecretsFile: env.TANDEM_DEV_SECRETS });
     stops.push(stack.close);
@@ -150,10 +182,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const advanceClock = (ms: number) => followups.advance(ms);
     // Every route of the function table on the one base URL, the internal ones too: the workflow calls them here.
-    router.handle(createRouter({ httpRoutes: httpRoutes(), devRoutes: [clockRoute(clock, advanceClock), caseViewRoute(store), partners.route()] }));
+    router.handle(createRouter({ httpRoutes: httpRoutes(), devRoutes: [clockRoute(clock, advanceClock), caseViewRoute(store), partners.route(), chatCatcher.route()] }));
     followups.start();
     stops.push(async () => followups.stop());
-    return { url, workflowsUrl: workflowsRunner.url, workflowsRunner, config, clock, store, registry: stack.deps.registry, db, partners, advanceClock, emulators: { firestore, pubsub, auth }, seeded, stop: stopAll };
+    return { url, workflowsUrl: workflowsRunner.url, workflowsRunner, config, clock, store, registry: stack.deps.registry, db, partners, mail, chat, advanceClock, emulators: { firestore, pubsub, auth }, seeded, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -1,4 +1,4 @@
-import type { Org, Partner, WorkloadTechnology } from '../functions/src/domain/case-model.js';
+import type { Org, Partner, Queue, WorkloadTechnology } from '../functions/src/domain/case-model.js';
 import type { TandemClaims } from './claims.js';
 
 /**
@@ -86,6 +86,31 @@ export const DEMO_WORKLOADS: Record<string, WorkloadTechnology> = {
   'red-hat-enterprise-linux': { name: 'Red Hat Enterprise Linux', aliases: ['RHEL'], vendor: 'Red Hat', queue: 'workload-os' },
   'sql-server': { name: 'Microsoft SQL Server', aliases: ['SQL Server', 'MSSQL'], vendor: 'Microsoft', queue: 'workload-databases' },
   terraform: { name: 'Terraform', aliases: ['HashiCorp Terraform', 'OpenTofu'], vendor: 'HashiCorp', queue: 'workload-devops' },
+};
+
+/**
+ * Every queue triage can put a demo case in (`queueFor`, functions/src/domain/triage-steps.ts): one per
+ * demo partner, each workload queue of the catalog, `workload-general` for a workload case without
+ * one, and `third-party-vendor`. A test checks that none is missing.
+ */
+export function demoQueues(): Record<string, Queue> {
+  const queues: Record<string, Queue> = {};
+  // The webhook URLs do not matter here: only the partners' IDs and names.
+  for (const [id, partner] of Object.entries(demoPartners('http://127.0.0.1'))) {
+    queues[`partner-${id}`] = { name: `${partner.name} collaboration`, email: `partner-${id}@support.tandem.example` };
+  }
+  return { ...queues, ...WORKLOAD_QUEUES };
+}
+
+const WORKLOAD_QUEUES: Record<string, Queue> = {
+  'workload-databases': { name: 'Databases', email: 'databases@support.tandem.example' },
+  'workload-containers': { name: 'Containers and Kubernetes', email: 'containers@support.tandem.example' },
+  'workload-web': { name: 'Web servers and ingress', email: 'web@support.tandem.example' },
+  'workload-data': { name: 'Data processing and streaming', email: 'data@support.tandem.example' },
+  'workload-os': { name: 'Operating systems', email: 'os@support.tandem.example' },
+  'workload-devops': { name: 'DevOps tooling', email: 'devops@support.tandem.example' },
+  'workload-general': { name: 'Workloads (general)', email: 'workloads@support.tandem.example' },
+  'third-party-vendor': { name: 'Third-party vendor support', email: 'vendor-support@support.tandem.example' },
 };
 
 /** The password of every demo user: on the Authentication emulator only, never in a real project. */

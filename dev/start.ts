@@ -19,7 +19,7 @@ try {
   process.exit(1);
 }
 
-const { url, workflowsUrl, emulators, seeded } = stack;
+const { url, workflowsUrl, emulators, seeded, mail, chat } = stack;
 const reused = (e: RunningEmulator) => (e.startedHere ? `started in ${(e.startMs / 1000).toFixed(1)} s` : 'reused');
 // What `npm run token` needs to find this stack's emulator and project, when not the defaults.
 const tokenEnv = [
@@ -33,11 +33,13 @@ Tandem is running.
   Follow a case      GET ${url}/_dev/cases/<caseId>   (the case and its timeline; development only, no token)
   Development clock  GET ${url}/_dev/clock · POST ${url}/_dev/clock/advance {"seconds": N}
   Workflows runner   ${workflowsUrl}
+  Mail catcher       ${mail.uiUrl ? `${mail.uiUrl}   (every email notify sends; SMTP ${mail.smtpUrl})` : `none: email goes to TANDEM_SMTP_URL`}
+  Chat catcher       ${chat.messagesUrl ? `${url}/_dev/chat   (the duty channel's cards; JSON: ${chat.messagesUrl})` : 'none: cards go to TANDEM_CHAT_WEBHOOK_URL'}
   Firestore emulator ${emulators.firestore.hostPort} (${reused(emulators.firestore)})
   Pub/Sub emulator   ${emulators.pubsub.hostPort} (${reused(emulators.pubsub)})
   Auth emulator      http://${emulators.auth.hostPort} (${reused(emulators.auth)}; FIREBASE_AUTH_EMULATOR_HOST=${emulators.auth.hostPort})
 
-Demo data: ${seeded.orgs} orgs, ${seeded.partners} partners, ${seeded.workloads} workload technologies.
+Demo data: ${seeded.orgs} orgs, ${seeded.partners} partners, ${seeded.workloads} workload technologies, ${seeded.queues} queues.
 ${Object.entries(DEMO_ORGS)
   .map(([id, org]) => `  ${id.padEnd(28)} ${org.supportPlan.padEnd(16)} ${org.name}`)
   .join('\n')}

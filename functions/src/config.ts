@@ -2,6 +2,11 @@ import { z } from 'zod';
 import { DEFAULT_FOLLOWUP_PERIODS, FollowupPeriods, FollowupPeriodsOverride } from './domain/followup-policy.js';
 import { DEFAULT_FIRST_RESPONSE_MINUTES, SlaTable } from './domain/sla-policy.js';
 
+/** An empty variable (`TANDEM_SMTP_URL=`) is an unset one. */
+const emptyIsUnset = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema);
+
+export const DEFAULT_MAIL_FROM = 'Tandem Support <support@tandem.example>';
+
 /**
  * Every setting Tandem reads, validated once at cold start. Nothing else reads `process.env`:
  * handlers and adapters get a `Config` (or what they need from it) passed in.
@@ -30,6 +35,18 @@ const EnvSchema = z.object({
   TANDEM_ESCALATION_STEPS_URL: z.url().optional(),
   /** How long partner and catalog lookups are cached per instance. */
   TANDEM_REGISTRY_TTL_SECONDS: z.coerce.number().int().nonnegative().default(60),
+  /** The mail relay, `smtp://user@host:587` (STARTTLS when offered) or `smtps://…` (TLS); its password is a secret. */
+  TANDEM_SMTP_URL: emptyIsUnset(z.url({ protocol: /^smtps?$/, error: 'an smtp:// or smtps:// URL' }).optional()),
+  /** The From of every email: an address, or `Name <address>`. */
+  TANDEM_MAIL_FROM: z
+    .string()
+    .regex(/^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'an address, or "Name <address>"')
+    .default(DEFAULT_MAIL_FROM),
+  /**
+   * The duty channel's Google Chat incoming webhook (its `key` and `token` make it a secret: never
+   * logged, and never echoed in an error). https, or http to this machine only (the local catcher).
+   */
+  TANDEM_CHAT_WEBHOOK_URL: emptyIsUnset(z.string().refine(isChatWebhookUrl, 'an https URL (http only for 127.0.0.1 or localhost)').optional()),
 });
 
 export interface Config {
@@ -43,6 +60,17 @@ export interface Config {
   followupPeriods: FollowupPeriods;
   workflows: { location: string; workflowName: string; endpoint?: string; escalationStepsUrl: string };
   registryTtlMs: number;
+  notifications: NotificationsConfig;
+}
+
+/** Where notify sends from and to. Unset channels: notify cannot be built (production-deps.ts says so). */
+export interface NotificationsConfig {
+  smtpUrl?: string;
+  /** `Name <address>` or an address: the From of every email. */
+  mailFrom: string;
+  chatWebhookUrl?: string;
+  /** The web app's base URL, `${publicUrl}/app`: a case is `${appUrl}/cases/{caseId}`. */
+  appUrl: string;
 }
 
 /**
@@ -81,7 +109,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       escalationStepsUrl: (e.TANDEM_ESCALATION_STEPS_URL ?? e.TANDEM_PUBLIC_URL).replace(/\/$/, ''),
     },
     registryTtlMs: e.TANDEM_REGISTRY_TTL_SECONDS * 1000,
+    notifications: {
+      smtpUrl: e.TANDEM_SMTP_URL,
+      mailFrom: e.TANDEM_MAIL_FROM,
+      chatWebhookUrl: e.TANDEM_CHAT_WEBHOOK_URL,
+      appUrl: `${e.TANDEM_PUBLIC_URL.replace(/\/$/, '')}/app`,
+    },
   };
+}
+
+/** https anywhere; plain http only to this machine, where the local stack's chat catcher listens. */
+function isChatWebhookUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
 }
 
 /**

@@ -9,6 +9,8 @@ import { MetadataAccessToken } from './adapters/metadata-access-token.js';
 import { PubSubEventBus } from './adapters/pubsub-event-bus.js';
 import { SecretManagerSecretStore } from './adapters/secret-manager-secret-store.js';
 import { SignedWebhookSender } from './adapters/signed-webhook-sender.js';
+import { SmtpMailer } from './adapters/smtp-mailer.js';
+import { GoogleChatWebhook } from './adapters/google-chat-webhook.js';
 import { idTokenVerifier } from './adapters/id-token-verifier.js';
 import type { Config } from './config.js';
 import type { FunctionDeps } from './register-functions.js';
@@ -39,4 +41,47 @@ export function productionDeps(config: Config): FunctionDeps {
     workflowCallbacks: new HttpWorkflowCallbacks(() => token.get()),
     identity: idTokenVerifier(config.identity, clock),
   };
+}
+
+/** The Secret Manager secrets notify reads (terraform grants the notify function access to them). */
+export const SMTP_PASSWORD_SECRET = 'tandem-smtp-password';
+export const CHAT_WEBHOOK_URL_SECRET = 'tandem-chat-webhook-url';
+
+/** The bit of Secret Manager the notification channels need. */
+export type SecretVersions = Pick<SecretManagerSecretStore, 'latestVersion'>;
+
+/**
+ * The mailer of a deployed notify: the relay of `TANDEM_SMTP_URL`, its password (when the URL names
+ * a user) from Secret Manager's `tandem-smtp-password`, fetched on the first send. Without
+ * `TANDEM_SMTP_URL` notify cannot send email, and building it says so.
+ */
+export function productionMailer(config: Config, secrets: SecretVersions): SmtpMailer {
+  const { smtpUrl, mailFrom } = config.notifications;
+  if (!smtpUrl) {
+    throw new Error('notify needs a mail relay: set TANDEM_SMTP_URL (smtp://user@host:587 or smtps://user@host:465); its password goes in the Secret Manager secret tandem-smtp-password.');
+  }
+  const hasUser = new URL(smtpUrl).username !== '';
+  return new SmtpMailer({
+    url: smtpUrl,
+    from: mailFrom,
+    password: hasUser ? () => requiredSecret(secrets, SMTP_PASSWORD_SECRET, `the password of ${new URL(smtpUrl).username} on the mail relay`) : undefined,
+  });
+}
+
+/**
+ * The duty channel of a deployed notify: `TANDEM_CHAT_WEBHOOK_URL` when set, else the webhook URL in
+ * Secret Manager's `tandem-chat-webhook-url` (where it belongs: its key and token are a secret),
+ * fetched on the first post. A missing secret fails that post, naming the secret.
+ */
+export function productionChat(config: Config, secrets: SecretVersions): GoogleChatWebhook {
+  const { chatWebhookUrl } = config.notifications;
+  return new GoogleChatWebhook({
+    url: chatWebhookUrl ?? (() => requiredSecret(secrets, CHAT_WEBHOOK_URL_SECRET, "the duty space's Google Chat incoming webhook URL")),
+  });
+}
+
+async function requiredSecret(secrets: SecretVersions, secretId: string, what: string): Promise<string> {
+  const value = (await secrets.latestVersion(secretId))?.trim();
+  if (!value) throw new Error(`The Secret Manager secret ${secretId} (${what}) does not exist or is empty: add a version holding it.`);
+  return value;
 }

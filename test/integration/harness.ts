@@ -19,8 +19,8 @@ import { deletePushSubscriptions, ensurePubSubTopology, pushTargets } from '../.
 import { registerFunctions, type FunctionName } from '../../functions/src/register-functions.js';
 import { createStackDeps, type StackDeps } from '../../dev/stack-deps.js';
 import { authAs, type TokenUser } from '../tokens.js';
-import { DEMO_WORKLOADS, demoPartners } from '../../dev/seed-data.js';
-import { workloadCatalog } from '../../functions/src/adapters/firestore-registry.js';
+import { DEMO_WORKLOADS, demoPartners, demoQueues } from '../../dev/seed-data.js';
+import { queuesCollection, workloadCatalog } from '../../functions/src/adapters/firestore-registry.js';
 
 /** Real adapters on the emulators, a frozen clock and an in-memory log: what an integration test runs on. */
 export type Harness = StackDeps<ControllableClock, MemoryLogger>;
@@ -128,11 +128,12 @@ export class TopicListener {
   }
 }
 
-/** Partners and the workload catalog as `npm start` seeds them. */
+/** Partners, the workload catalog and the queues as `npm start` seeds them. */
 export async function seedRegistry(db: Firestore): Promise<void> {
   const batch = db.batch();
   for (const [id, p] of Object.entries(demoPartners('http://partners.test'))) batch.set(db.collection('partners').doc(id), p);
   for (const [id, w] of Object.entries(DEMO_WORKLOADS)) batch.set(workloadCatalog(db).doc(id), w);
+  for (const [id, q] of Object.entries(demoQueues())) batch.set(queuesCollection(db).doc(id), q);
   await batch.commit();
 }
 

@@ -26,3 +26,59 @@ describe('config.identity', () => {
     },
   );
 });
+
+describe('config.notifications', () => {
+  it('has no channels by default, the default From, and the web app under the public URL', () => {
+    expect(loadConfig({ TANDEM_PUBLIC_URL: 'https://support.tandem.example/' }).notifications).toEqual({
+      smtpUrl: undefined,
+      mailFrom: 'Tandem Support <support@tandem.example>',
+      chatWebhookUrl: undefined,
+      appUrl: 'https://support.tandem.example/app',
+    });
+  });
+
+  it('takes an smtp:// or smtps:// relay, a From and an https chat webhook', () => {
+    const config = loadConfig({
+      TANDEM_SMTP_URL: 'smtps://tandem@smtp-relay.example:465',
+      TANDEM_MAIL_FROM: 'Support <help@tandem.example>',
+      TANDEM_CHAT_WEBHOOK_URL: 'https://chat.googleapis.com/v1/spaces/AAA/messages?key=k&token=t',
+    });
+    expect(config.notifications).toMatchObject({
+      smtpUrl: 'smtps://tandem@smtp-relay.example:465',
+      mailFrom: 'Support <help@tandem.example>',
+      chatWebhookUrl: 'https://chat.googleapis.com/v1/spaces/AAA/messages?key=k&token=t',
+    });
+    expect(loadConfig({ TANDEM_SMTP_URL: 'smtp://127.0.0.1:1025', TANDEM_MAIL_FROM: 'help@tandem.example' }).notifications).toMatchObject({
+      smtpUrl: 'smtp://127.0.0.1:1025',
+      mailFrom: 'help@tandem.example',
+    });
+  });
+
+  it('takes empty variables as unset', () => {
+    expect(loadConfig({ TANDEM_SMTP_URL: '', TANDEM_CHAT_WEBHOOK_URL: '' }).notifications).toMatchObject({ smtpUrl: undefined, chatWebhookUrl: undefined });
+  });
+
+  it('accepts a plain http chat webhook on this machine only (the local catcher)', () => {
+    for (const url of ['http://127.0.0.1:8100/_dev/chat/webhook', 'http://localhost:8100/_dev/chat/webhook']) {
+      expect(loadConfig({ TANDEM_CHAT_WEBHOOK_URL: url }).notifications.chatWebhookUrl).toBe(url);
+    }
+  });
+
+  it.each([
+    ['TANDEM_SMTP_URL', 'https://smtp.example'],
+    ['TANDEM_SMTP_URL', 'smtp-relay.example:587'],
+    ['TANDEM_MAIL_FROM', 'Tandem Support'],
+    ['TANDEM_MAIL_FROM', 'a@b.example\r\nBcc: x@y.example'],
+    ['TANDEM_CHAT_WEBHOOK_URL', 'http://chat.example/hook?key=k&token=t'],
+    ['TANDEM_CHAT_WEBHOOK_URL', 'not a url'],
+  ])('refuses %s=%j', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+
+  it('never echoes a refused chat webhook URL: its key and token are a secret', () => {
+    expect(() => loadConfig({ TANDEM_CHAT_WEBHOOK_URL: 'http://chat.example/hook?key=SECRETKEY&token=SECRETTOKEN' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('SECRET') as unknown }) as Error,
+    );
+  });
+});

@@ -1,5 +1,5 @@
 import type { Firestore } from '@google-cloud/firestore';
-import { Org, Partner, WorkloadTechnology } from '../domain/case-model.js';
+import { Org, Partner, Queue, WorkloadTechnology } from '../domain/case-model.js';
 import type { Clock } from '../ports/clock.js';
 import type { Identified, Registry } from '../ports/registry.js';
 import type { FirestoreOps } from './firestore-case-store.js';
@@ -12,10 +12,13 @@ interface Cached<T> {
   expiresAt: number;
 }
 
+/** Where the support queues live: `queues/{queueId}`. */
+export const queuesCollection = (db: Firestore) => db.collection('queues');
+
 /**
- * Reads orgs, partners and the workload catalog from Firestore and keeps each answer for `ttlMs`
- * per instance. Concurrent misses share one read; a failed read is not cached. A missing org is
- * cached too, so a flood of submissions for an unknown org costs one read per TTL.
+ * Reads orgs, partners, the workload catalog and the queues from Firestore and keeps each answer for `ttlMs`
+ * per instance. Concurrent misses share one read; a failed read is not cached. A missing org (or
+ * queue) is cached too, so a flood of submissions for an unknown org costs one read per TTL.
  */
 export class FirestoreRegistry implements Registry {
   private readonly cache = new Map<string, Cached<unknown>>();
@@ -56,6 +59,16 @@ export class FirestoreRegistry implements Registry {
       const snap = await workloadCatalog(this.db).get();
       this.counts.reads += Math.max(1, snap.size);
       return snap.docs.map((doc) => ({ id: doc.id, record: WorkloadTechnology.parse(doc.data()) }));
+    });
+  }
+
+  queue(queueId: string): Promise<Queue | null> {
+    // Not a document ID (empty, or a path): no such queue, rather than Firestore's error.
+    if (!queueId || queueId.includes('/') || queueId === '.' || queueId === '..') return Promise.resolve(null);
+    return this.cached(`queue/${queueId}`, async () => {
+      const snap = await queuesCollection(this.db).doc(queueId).get();
+      this.counts.reads += 1;
+      return snap.exists ? Queue.parse(snap.data()) : null;
     });
   }
 

@@ -63,8 +63,13 @@ export class SecretManagerSecretStore implements SecretStore {
     return this.cachedSecrets(partnerId).then((list) => [...list]);
   }
 
-  private async access(partnerId: string): Promise<string[]> {
-    const secretId = `partner-webhook-secret-${partnerId}`;
+  /**
+   * The latest version of any secret of the project, as text (`tandem-smtp-password`,
+   * `tandem-chat-webhook-url`); null when the secret does not exist. Not cached: callers keep what
+   * they need (the mailer keeps its password for the life of its connection pool).
+   */
+  async latestVersion(secretId: string): Promise<string | null> {
+    if (!PARTNER_ID_PATTERN.test(secretId)) throw new Error(`Not a Secret Manager secret ID: ${secretId}`);
     const url = `${SECRET_MANAGER_API}/projects/${encodeURIComponent(this.options.projectId)}/secrets/${secretId}/versions/latest:access`;
     let response = await this.get(url, { authorization: `Bearer ${await this.accessToken()}` });
     if (response.status === 401) {
@@ -72,13 +77,20 @@ export class SecretManagerSecretStore implements SecretStore {
       this.token.invalidate();
       response = await this.get(url, { authorization: `Bearer ${await this.accessToken()}` });
     }
-    if (response.status === 404) return [];
+    if (response.status === 404) return null;
     if (!response.ok) {
       throw new Error(`Secret Manager refused to give ${secretId} (HTTP ${response.status}): ${await excerpt(response)}`);
     }
     const body = AccessResponse.safeParse(await response.json());
     if (!body.success) throw new Error(`Secret Manager's answer for ${secretId} has no payload.data.`);
-    const secrets = Buffer.from(body.data.payload.data, 'base64').toString('utf8').split(/\s+/).filter(Boolean);
+    return Buffer.from(body.data.payload.data, 'base64').toString('utf8');
+  }
+
+  private async access(partnerId: string): Promise<string[]> {
+    const secretId = `partner-webhook-secret-${partnerId}`;
+    const payload = await this.latestVersion(secretId);
+    if (payload === null) return [];
+    const secrets = payload.split(/\s+/).filter(Boolean);
     if (!secrets.every((s) => WEBHOOK_SECRET_PATTERN.test(s))) {
       // Never echo the payload: it is the secret.
       throw new Error(`The latest version of ${secretId} holds something that is not a whitespace-separated list of whsec_ secrets.`);

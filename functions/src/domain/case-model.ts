@@ -94,6 +94,14 @@ export const WorkloadTechnology = z.object({
 });
 export type WorkloadTechnology = z.infer<typeof WorkloadTechnology>;
 
+/**
+ * A support queue (`queues/{queueId}`): where triage puts a case (`partner-<partnerId>`, a workload
+ * queue of the catalog, `workload-general`, `third-party-vendor`) and the team that works it, whom
+ * notify emails.
+ */
+export const Queue = z.object({ name: z.string().min(1), email: z.email() });
+export type Queue = z.infer<typeof Queue>;
+
 /** Who did something: a person by role, or one of Tandem's own steps. */
 export const Actor = z.object({
   kind: z.enum(['customer', 'engineer', 'partner', 'system']),
