@@ -7,6 +7,9 @@ import type { BusMessage, EventBus, Topic } from '../../functions/src/ports/even
 import { intakeHandler } from '../../functions/src/handlers/intake.js';
 import { http } from '@google-cloud/functions-framework';
 import { anOrg, aSubmission } from '../builders.js';
+import { FirestoreCaseStore } from '../../functions/src/adapters/firestore-case-store.js';
+import { Case } from '../../functions/src/domain/case-model.js';
+import { nextActionAt } from '../../functions/src/domain/followup-policy.js';
 
 const ORGS = {
   'org-enhanced': anOrg({ name: 'Acme Retail', supportPlan: 'enhanced' }),
@@ -69,7 +72,8 @@ describe('POST /cases with JSON', () => {
       status: 'received',
       approach: null,
       createdAt: TEST_START.toISOString(),
-      nextActionAt: '2026-11-23T09:02:00.000Z',
+      // A minute on: when the outbox's case-received is due for the sweep, unless classify has taken it up by then.
+      nextActionAt: '2026-11-23T09:01:00.000Z',
       version: 1,
     });
     const events = await h.deps.store.timeline(body.caseId);
@@ -79,7 +83,7 @@ describe('POST /cases with JSON', () => {
     ]);
 
     const [message] = await received.waitFor(1);
-    expect(message).toEqual({ data: { caseId: body.caseId }, attributes: { type: 'case.received' } });
+    expect(message).toEqual({ data: { caseId: body.caseId, outboxId: 'v000001_case_received' }, attributes: { type: 'case.received' } });
     const after = h.deps.store.ops();
     expect({ commits: after.commits - before.commits, writes: after.writes - before.writes }).toEqual({ commits: 1, writes: 3 });
   });
@@ -284,24 +288,30 @@ describe('who is signed in', () => {
 });
 
 describe('a failed publish after the commit', () => {
-  /** Pub/Sub refusing once, as during an outage: the test adapter wraps the real bus. */
-  class FailingOnceBus implements EventBus {
-    failures = 1;
-    constructor(private readonly real: EventBus) {}
+  /** Pub/Sub refusing the first `failures` publishes, as during an outage: the test adapter wraps the real bus. */
+  class FailingBus implements EventBus {
+    constructor(
+      private readonly real: EventBus,
+      private failures: number,
+    ) {}
     async publish(topic: Topic, message: BusMessage): Promise<void> {
       if (this.failures-- > 0) throw new Error('UNAVAILABLE: injected');
       await this.real.publish(topic, message);
     }
   }
 
-  it('still answers 201, logs the failure, and a retry of the same request publishes again', async () => {
-    http('intakeFlaky', intakeHandler({ ...h.deps, bus: new FailingOnceBus(h.deps.bus), projectId: 'demo-tandem-test', publicUrl: 'http://tandem.test' }));
+  it('still answers 201, logs the failure, keeps the messages in the outbox, and a retry of the same request publishes again', async () => {
+    // The store publishes after its commit: the fault goes between the two, on the store's bus.
+    const store = new FirestoreCaseStore(h.db, { schedule: (c) => nextActionAt(c, h.deps.config.followupPeriods), clock: h.deps.clock, bus: new FailingBus(h.deps.bus, 2), log: h.deps.log });
+    http('intakeFlaky', intakeHandler({ ...h.deps, store, projectId: 'demo-tandem-test', publicUrl: 'http://tandem.test' }));
     const flaky = await serveFunction('intakeFlaky');
     try {
       const first = await post(validCase(), { 'idempotency-key': 'flaky' }, `${flaky.url}/cases`);
       expect(first.status).toBe(201);
       const { caseId } = (await first.json()) as { caseId: string };
-      expect(h.deps.log.entries).toContainEqual(expect.objectContaining({ severity: 'ERROR', caseId }));
+      expect(h.deps.log.entries).toContainEqual(expect.objectContaining({ severity: 'WARNING', caseId, outboxId: 'v000001_case_received' }));
+      const stored = Case.parse((await h.db.collection('cases').doc(caseId).get()).data());
+      expect(Object.keys(stored.outbox).sort()).toEqual(['v000001_case_received', 'v000001_case_updated']);
       const retry = await post(validCase(), { 'idempotency-key': 'flaky' }, `${flaky.url}/cases`);
       expect(retry.status).toBe(200);
       expect((await received.waitFor(1))[0]?.data).toEqual({ caseId });

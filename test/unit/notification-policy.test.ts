@@ -200,6 +200,12 @@ const ROWS: Row[] = [
     types: ['sla_breached', 'status_changed'],
     notices: [[0, 'duty', 'sla_breached'], [1, 'customer', 'continuing_without_partner'], [1, 'duty', 'partner_unresponsive']],
   },
+  {
+    name: 'a notification could not be delivered (notify records it; nobody is told of the failure by email)',
+    commit: () => committed(aCase(), { patch: {}, events: [anEvent({ type: 'notification_failed', internal: true, data: { noticeId: 'v000001-00.customer', audience: 'customer', kind: 'case_received', channel: 'email', reason: '550 no such user' } })] }),
+    types: ['notification_failed'],
+    notices: [],
+  },
   { name: 'a stuck step is re-driven', commit: () => followups(aCaseIn('received'), 5), types: ['step_redriven'], notices: [] },
   { name: 'a quiet partner is nudged', commit: () => followups(netappCase('partner_engaged'), DAY, { nudge: { webhookId: 'n-1', status: 200, retryable: false } }), types: ['partner_nudged'], notices: [] },
   { name: 'a nudge is refused', commit: () => followups(netappCase('partner_engaged'), DAY, { nudge: { webhookId: 'n-1', status: 410, retryable: false } }), types: ['partner_nudge_refused'], notices: [] },
