@@ -1,5 +1,5 @@
 import type { Firestore } from '@google-cloud/firestore';
-import { Org, Partner, WorkloadTechnology } from '../domain/case-model.js';
+import { Org, Partner, Queue, WorkloadTechnology } from '../domain/case-model.js';
 import type { Clock } from '../ports/clock.js';
 import type { Identified, Registry } from '../ports/registry.js';
 import type { FirestoreOps } from './firestore-case-store.js';
@@ -41,6 +41,14 @@ export class FirestoreRegistry implements Registry {
 
   async partner(partnerId: string): Promise<Partner | null> {
     return (await this.partners()).find((p) => p.id === partnerId)?.record ?? null;
+  }
+
+  queue(queueId: string): Promise<Queue | null> {
+    return this.cached(`queue/${queueId}`, async () => {
+      const snap = await this.db.collection('queues').doc(queueId).get();
+      this.counts.reads += 1;
+      return snap.exists ? Queue.parse(snap.data()) : null;
+    });
   }
 
   partners(): Promise<Identified<Partner>[]> {

@@ -1,4 +1,4 @@
-import type { Org, Partner, WorkloadTechnology } from '../domain/case-model.js';
+import type { Org, Partner, Queue, WorkloadTechnology } from '../domain/case-model.js';
 import type { Identified } from '../domain/triage-classification.js';
 
 export type { Identified };
@@ -11,6 +11,8 @@ export type { Identified };
 export interface Registry {
   org(orgId: string): Promise<Org | null>;
   partner(partnerId: string): Promise<Partner | null>;
+  /** A support queue's name and address (`queues/{id}`). */
+  queue(queueId: string): Promise<Queue | null>;
   partners(): Promise<Identified<Partner>[]>;
   workloads(): Promise<Identified<WorkloadTechnology>[]>;
 }
