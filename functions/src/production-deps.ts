@@ -10,6 +10,7 @@ import { PubSubEventBus } from './adapters/pubsub-event-bus.js';
 import { SecretManagerSecretStore } from './adapters/secret-manager-secret-store.js';
 import { SignedWebhookSender } from './adapters/signed-webhook-sender.js';
 import { idTokenVerifier } from './adapters/id-token-verifier.js';
+import { unconfiguredChat, unconfiguredMailer } from './adapters/unconfigured-channels.js';
 import type { Config } from './config.js';
 import type { FunctionDeps } from './register-functions.js';
 
@@ -38,5 +39,8 @@ export function productionDeps(config: Config): FunctionDeps {
     ),
     workflowCallbacks: new HttpWorkflowCallbacks(() => token.get()),
     identity: idTokenVerifier(config.identity, clock),
+    // The SMTP and Google Chat adapters are not wired yet: sends fail as retryable (adapters/unconfigured-channels.ts).
+    mailer: unconfiguredMailer,
+    chat: unconfiguredChat,
   };
 }
