@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { FUNCTION_TRIGGERS, TOPICS, pathTemplateRegex, type FunctionSpec } from '../functions/src/function-triggers.js';
+import { FUNCTION_TRIGGERS, TOPICS, deadLetterSubscriptions, pathTemplateRegex, type FunctionSpec } from '../functions/src/function-triggers.js';
 
 /** Where the rendering is checked in: terraform/ reads it with jsondecode(file(...)). */
 export const FUNCTION_TABLE_JSON = fileURLToPath(new URL('../terraform/function-table.json', import.meta.url));
@@ -16,6 +16,21 @@ export function renderFunctionTableJson(): string {
     comment: 'Generated from functions/src/function-triggers.ts by `npm run generate`. Do not edit: test/unit/function-table.test.ts fails when this file is stale.',
     topics: TOPICS,
     functions,
+    // The dead-letter functions' push subscriptions, one per function and dead-letter topic, keyed by name.
+    dead_letter_subscriptions: Object.fromEntries(
+      deadLetterSubscriptions().map((d) => [
+        d.name,
+        {
+          name: d.name,
+          function: d.functionName,
+          source_topic: d.sourceTopic,
+          topic: d.topic,
+          ack_deadline_seconds: d.ackDeadlineSeconds,
+          minimum_backoff_seconds: d.minimumBackoffSeconds,
+          maximum_backoff_seconds: d.maximumBackoffSeconds,
+        },
+      ]),
+    ),
   };
   return `${JSON.stringify(table, null, 2)}\n`;
 }

@@ -7,7 +7,7 @@ import type { FirestoreCaseStore } from '../functions/src/adapters/firestore-cas
 import type { FirestoreRegistry } from '../functions/src/adapters/firestore-registry.js';
 import { JsonLogger } from '../functions/src/adapters/json-logger.js';
 import { loadConfig, type Config } from '../functions/src/config.js';
-import { httpRoutes } from '../functions/src/function-triggers.js';
+import { deadLetterSubscriptions, httpRoutes } from '../functions/src/function-triggers.js';
 import { registerFunctions } from '../functions/src/register-functions.js';
 import { sweepFollowups } from '../functions/src/handlers/followups.js';
 import { DEFAULT_AUTH_EMULATOR_HOST, seedDemoUsers } from './auth-emulator-api.js';
@@ -157,7 +157,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     registerFunctions(stack.deps);
 
     // Every Pub/Sub function's push subscription, as in production (functions/src/function-triggers.ts).
-    await ensurePubSubTopology(pubsubClient, projectId, url, pushTargets());
+    await ensurePubSubTopology(pubsubClient, projectId, url, pushTargets(), deadLetterSubscriptions());
     await deployWorkflows(workflowsRunner.url, projectId, config.workflows.location);
     const [data, users] = await Promise.all([seedDemoData(db, url), seedDemoUsers(authHost, projectId)]);
     const seeded = { ...data, users: users.created + users.updated };

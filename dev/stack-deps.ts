@@ -9,6 +9,8 @@ import { FirestoreRegistry } from '../functions/src/adapters/firestore-registry.
 import { PubSubEventBus } from '../functions/src/adapters/pubsub-event-bus.js';
 import { SignedWebhookSender } from '../functions/src/adapters/signed-webhook-sender.js';
 import { idTokenVerifier } from '../functions/src/adapters/id-token-verifier.js';
+import { unconfiguredChat, unconfiguredMailer } from '../functions/src/adapters/unconfigured-channels.js';
+import type { ChatChannel, Mailer } from '../functions/src/ports/notification-channels.js';
 import type { Clock } from '../functions/src/ports/clock.js';
 import type { EventBus } from '../functions/src/ports/event-bus.js';
 import type { Logger } from '../functions/src/ports/logger.js';
@@ -48,6 +50,10 @@ export function createStackDeps<C extends Clock, L extends Logger>(options: {
   /** Cache reference data this long; tests use 0 so what they seed is seen at once. */
   registryTtlMs?: number;
   wrapBus?: (real: PubSubEventBus) => EventBus;
+  /** Where notify sends email; default: none configured (every send is a retryable failure). */
+  mailer?: Mailer;
+  /** The duty chat channel; default: none configured. */
+  chat?: ChatChannel;
 }): StackDeps<C, L> {
   const { config, clock, log } = options;
   const db = createFirestore(config.projectId);
@@ -76,6 +82,8 @@ export function createStackDeps<C extends Clock, L extends Logger>(options: {
       workflows,
       workflowCallbacks: new HttpWorkflowCallbacks(),
       identity: idTokenVerifier(config.identity, clock),
+      mailer: options.mailer ?? unconfiguredMailer,
+      chat: options.chat ?? unconfiguredChat,
     },
     db,
     pubsub,

@@ -63,6 +63,24 @@ resource "google_cloud_run_v2_service_iam_member" "pubsub_push_invoker" {
   member   = "serviceAccount:${google_service_account.pubsub_push.email}"
 }
 
+resource "google_cloud_run_v2_service_iam_member" "pubsub_push_invoker_dead_letters" {
+  for_each = local.dead_letter_functions
+
+  location = var.region
+  name     = google_cloudfunctions2_function.function[each.key].name
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.pubsub_push.email}"
+}
+
+# The notification channels' credentials (secrets.tf): notify and alertDeadLetter read them at run time.
+resource "google_secret_manager_secret_iam_member" "functions_notification" {
+  for_each = google_secret_manager_secret.notification
+
+  secret_id = each.value.id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = "serviceAccount:${google_service_account.functions.email}"
+}
+
 # Intake, partner callbacks and case actions authenticate in the application (a verified webhook
 # signature, a Firebase ID token), so the platform lets everyone through.
 resource "google_cloud_run_v2_service_iam_member" "public_invoker" {

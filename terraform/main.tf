@@ -32,7 +32,12 @@ locals {
   functions = local.table.functions
 
   pubsub_functions = { for entry_point, f in local.functions : entry_point => f if f.kind == "pubsub" }
-  public_functions = { for entry_point, f in local.functions : entry_point => f if f.public }
+
+  # Functions fed by every <topic>-dead-letter topic (alertDeadLetter), and their push subscriptions:
+  # one per function and dead-letter topic, keyed by subscription name, from the table.
+  dead_letter_functions     = { for entry_point, f in local.functions : entry_point => f if f.kind == "dead-letters" }
+  dead_letter_subscriptions = local.table.dead_letter_subscriptions
+  public_functions          = { for entry_point, f in local.functions : entry_point => f if f.public }
 
   # One Hosting rewrite per public path (a rewrite takes every method; the function answers the others).
   public_routes = distinct(flatten([for entry_point, f in local.public_functions : [for route in f.routes : { entry_point = entry_point, regex = route.regex }]]))

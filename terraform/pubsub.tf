@@ -88,6 +88,40 @@ resource "google_pubsub_subscription" "function_push" {
   ]
 }
 
+# The dead-letter functions (alertDeadLetter: a card in the duty chat channel) get every message of every
+# <topic>-dead-letter topic through a push subscription of their own, beside the pull subscription above
+# that keeps the message for an engineer to re-publish. These have no dead-letter policy: a card that
+# cannot be posted is retried, with the table's backoff, until the message expires.
+resource "google_pubsub_subscription" "dead_letter_push" {
+  for_each = local.dead_letter_subscriptions
+
+  name                       = each.value.name
+  topic                      = google_pubsub_topic.dead_letter[each.value.source_topic].id
+  ack_deadline_seconds       = each.value.ack_deadline_seconds
+  message_retention_duration = "604800s"
+  labels                     = var.labels
+
+  push_config {
+    push_endpoint = "${google_cloudfunctions2_function.function[each.value.function].service_config[0].uri}/projects/${var.project_id}/topics/${each.value.topic}"
+
+    oidc_token {
+      service_account_email = google_service_account.pubsub_push.email
+      audience              = google_cloudfunctions2_function.function[each.value.function].service_config[0].uri
+    }
+  }
+
+  retry_policy {
+    minimum_backoff = "${each.value.minimum_backoff_seconds}s"
+    maximum_backoff = "${each.value.maximum_backoff_seconds}s"
+  }
+
+  expiration_policy {
+    ttl = ""
+  }
+
+  depends_on = [google_cloud_run_v2_service_iam_member.pubsub_push_invoker_dead_letters]
+}
+
 resource "google_monitoring_notification_channel" "dead_letter_email" {
   count = var.alert_email == null ? 0 : 1
 

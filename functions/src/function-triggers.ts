@@ -63,7 +63,21 @@ export interface PubSubFunction {
   readonly subscription: PushSubscription;
 }
 
-export type FunctionSpec = HttpFunction | PubSubFunction;
+/**
+ * A function fed by every `<topic>-dead-letter` topic: one push subscription on each, named
+ * `<topic>-dead-letter-<deployed name>` ({@link deadLetterSubscriptions}). Those subscriptions have no
+ * dead letter of their own: a message it fails is retried until it expires.
+ */
+export interface DeadLetterFunction {
+  readonly kind: 'dead-letters';
+  readonly name: string;
+  readonly public: false;
+  /** Which dead-letter topics feed it: all of them. */
+  readonly deadLetterOf: 'all';
+  readonly delivery: Omit<PushSubscription, 'name' | 'maxDeliveryAttempts'>;
+}
+
+export type FunctionSpec = HttpFunction | PubSubFunction | DeadLetterFunction;
 
 /**
  * One set of delivery settings for every push subscription, in production and locally (the local
@@ -140,11 +154,21 @@ export const FUNCTION_TRIGGERS = {
   route: { kind: 'pubsub', name: 'route', public: false, topic: 'case-prioritized', subscription: { name: 'case-prioritized-route', ...PUSH_DELIVERY } },
   escalate: { kind: 'pubsub', name: 'escalate', public: false, topic: 'escalation-requested', subscription: { name: 'escalation-requested-escalate', ...PUSH_DELIVERY } },
   followups: { kind: 'pubsub', name: 'followups', public: false, topic: 'followup-tick', subscription: { name: 'followup-tick-followups', ...PUSH_DELIVERY } },
+  notify: { kind: 'pubsub', name: 'notify', public: false, topic: 'case-updated', subscription: { name: 'case-updated-notify', ...PUSH_DELIVERY } },
+  // The duty channel hears of every dead letter (DESIGN.md: "<topic>-dead-letter → an alerting subscription").
+  alertDeadLetter: {
+    kind: 'dead-letters',
+    name: 'alert-dead-letter',
+    public: false,
+    deadLetterOf: 'all',
+    delivery: { ackDeadlineSeconds: PUSH_DELIVERY.ackDeadlineSeconds, minimumBackoffSeconds: PUSH_DELIVERY.minimumBackoffSeconds, maximumBackoffSeconds: PUSH_DELIVERY.maximumBackoffSeconds },
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof FUNCTION_TRIGGERS;
 export type PubSubFunctionName = { [K in FunctionName]: (typeof FUNCTION_TRIGGERS)[K] extends PubSubFunction ? K : never }[FunctionName];
-export type HttpFunctionName = Exclude<FunctionName, PubSubFunctionName>;
+export type DeadLetterFunctionName = { [K in FunctionName]: (typeof FUNCTION_TRIGGERS)[K] extends DeadLetterFunction ? K : never }[FunctionName];
+export type HttpFunctionName = Exclude<FunctionName, PubSubFunctionName | DeadLetterFunctionName>;
 
 /** Every function with its entry point, in table order. */
 export const functionEntries = (): [FunctionName, FunctionSpec][] => Object.entries(FUNCTION_TRIGGERS) as [FunctionName, FunctionSpec][];
@@ -153,6 +177,30 @@ export const functionEntries = (): [FunctionName, FunctionSpec][] => Object.entr
 export function pubsubFunctions(only?: readonly FunctionName[]): [PubSubFunctionName, PubSubFunction][] {
   return functionEntries().filter(
     (entry): entry is [PubSubFunctionName, PubSubFunction] => entry[1].kind === 'pubsub' && (!only || only.includes(entry[0])),
+  );
+}
+
+/** One push subscription of a dead-letter function on one `<topic>-dead-letter` topic. */
+export interface DeadLetterSubscription extends Omit<PushSubscription, 'maxDeliveryAttempts'> {
+  functionName: DeadLetterFunctionName;
+  /** The topic whose dead letters it receives. */
+  sourceTopic: Topic;
+  /** `<sourceTopic>-dead-letter`. */
+  topic: string;
+}
+
+/** The push subscriptions of the dead-letter functions (all, or the ones named): one per function and dead-letter topic. */
+export function deadLetterSubscriptions(only?: readonly FunctionName[]): DeadLetterSubscription[] {
+  return functionEntries().flatMap(([functionName, spec]) =>
+    spec.kind === 'dead-letters' && (!only || only.includes(functionName))
+      ? TOPICS.map((sourceTopic) => ({
+          functionName: functionName as DeadLetterFunctionName,
+          sourceTopic,
+          topic: `${sourceTopic}-dead-letter`,
+          name: `${sourceTopic}-dead-letter-${spec.name}`,
+          ...spec.delivery,
+        }))
+      : [],
   );
 }
 

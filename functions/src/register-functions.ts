@@ -9,6 +9,7 @@ import type { SecretStore } from './ports/secret-store.js';
 import type { WorkflowCallbacks, WorkflowStarter } from './ports/workflow-starter.js';
 import type { Config } from './config.js';
 import type { IdentityVerifier } from './ports/identity.js';
+import type { ChatChannel, Mailer } from './ports/notification-channels.js';
 import { answerFrameworkErrorsWith } from './adapters/framework-error-answers.js';
 import { verifyWebhook } from './adapters/standard-webhooks.js';
 import { refusedBeforeRouting } from './handlers/http-function.js';
@@ -18,6 +19,8 @@ import { escalateHandler } from './handlers/escalate-case.js';
 import { escalationStepsHandler } from './handlers/escalation-steps.js';
 import { followupsHandler } from './handlers/followups.js';
 import { intakeHandler } from './handlers/intake.js';
+import { notifyHandler } from './handlers/notify.js';
+import { alertDeadLetterHandler } from './handlers/alert-dead-letter.js';
 import { caseActionsHandler } from './handlers/case-actions.js';
 import { caseApiHandler } from './handlers/case-api.js';
 import { partnerCallbackHandler } from './handlers/partner-callback.js';
@@ -37,6 +40,10 @@ export interface FunctionDeps {
   workflows: WorkflowStarter;
   workflowCallbacks: WorkflowCallbacks;
   identity: IdentityVerifier;
+  /** Email to customers and engineers (notify). */
+  mailer: Mailer;
+  /** The duty team's Google Chat space (notify, alertDeadLetter). */
+  chat: ChatChannel;
 }
 
 
@@ -61,4 +68,6 @@ export function registerFunctions(deps: FunctionDeps): void {
   http('partnerCallback', partnerCallbackHandler({ ...deps, verifyWebhook }));
   http('escalationSteps', escalationStepsHandler({ ...deps, publicUrl: deps.config.publicUrl }));
   cloudEvent('followups', followupsHandler(deps));
+  cloudEvent('notify', notifyHandler(deps));
+  cloudEvent('alertDeadLetter', alertDeadLetterHandler(deps));
 }

@@ -13,7 +13,8 @@ import { PubSubEventBus } from '../../functions/src/adapters/pubsub-event-bus.js
 import { loadConfig } from '../../functions/src/config.js';
 import type { Org } from '../../functions/src/domain/case-model.js';
 import type { EventBus, Topic } from '../../functions/src/ports/event-bus.js';
-import { httpRoutes } from '../../functions/src/function-triggers.js';
+import type { ChatChannel, Mailer } from '../../functions/src/ports/notification-channels.js';
+import { deadLetterSubscriptions, httpRoutes } from '../../functions/src/function-triggers.js';
 import { createRouter } from '../../dev/router.js';
 import { deletePushSubscriptions, ensurePubSubTopology, pushTargets } from '../../dev/pubsub-topology.js';
 import { registerFunctions, type FunctionName } from '../../functions/src/register-functions.js';
@@ -28,7 +29,7 @@ export type Harness = StackDeps<ControllableClock, MemoryLogger>;
 /** Where the harness's frozen clock starts: the builders' T0, so a case they build was raised just now. */
 export const TEST_START = new Date(T0);
 
-export function createHarness(options: { bus?: (real: PubSubEventBus) => EventBus; env?: Record<string, string> } = {}): Harness {
+export function createHarness(options: { bus?: (real: PubSubEventBus) => EventBus; env?: Record<string, string>; mailer?: Mailer; chat?: ChatChannel } = {}): Harness {
   // The Authentication emulator's tokens are accepted (emulator mode): the tests sign in as people with test/tokens.ts.
   const config = loadConfig({
     GOOGLE_CLOUD_PROJECT: inject('projectId'),
@@ -43,6 +44,8 @@ export function createHarness(options: { bus?: (real: PubSubEventBus) => EventBu
     // No caching: each test seeds its own reference data and must see it at once.
     registryTtlMs: 0,
     wrapBus: options.bus,
+    mailer: options.mailer,
+    chat: options.chat,
   });
   registerFunctions(stack.deps);
   return stack;
@@ -152,11 +155,12 @@ export async function startPipeline(
   await new Promise<void>((resolve) => router.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(router.address() as AddressInfo).port}`;
   const targets = pushTargets(functions);
-  await ensurePubSubTopology(h.pubsub, inject('projectId'), url, targets);
+  const deadLetters = deadLetterSubscriptions(functions);
+  await ensurePubSubTopology(h.pubsub, inject('projectId'), url, targets, deadLetters);
   return {
     url,
     close: async () => {
-      await deletePushSubscriptions(h.pubsub, targets);
+      await deletePushSubscriptions(h.pubsub, targets, deadLetters);
       await new Promise<void>((resolve) => {
         router.close(() => resolve());
         router.closeAllConnections();

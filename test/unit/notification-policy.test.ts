@@ -209,6 +209,16 @@ const ROWS: Row[] = [
   { name: 'a stuck step is re-driven', commit: () => followups(aCaseIn('received'), 5), types: ['step_redriven'], notices: [] },
   { name: 'a quiet partner is nudged', commit: () => followups(netappCase('partner_engaged'), DAY, { nudge: { webhookId: 'n-1', status: 200, retryable: false } }), types: ['partner_nudged'], notices: [] },
   { name: 'a nudge is refused', commit: () => followups(netappCase('partner_engaged'), DAY, { nudge: { webhookId: 'n-1', status: 410, retryable: false } }), types: ['partner_nudge_refused'], notices: [] },
+  // notify's own record of a notice refused for good tells nobody (and so cannot start a loop).
+  {
+    name: 'a notice is refused for good',
+    commit: () => ({
+      current: aCaseIn('in_progress'),
+      events: [anEvent({ type: 'notification_failed', internal: true, at: AT.toISOString(), data: { noticeId: 'v000001-00.customer', audience: 'customer', kind: 'case_received', channel: 'email', reason: '550' } })],
+    }),
+    types: ['notification_failed'],
+    notices: [],
+  },
 ];
 
 describe('noticesFor: the table, commit by commit', () => {

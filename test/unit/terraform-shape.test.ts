@@ -2,7 +2,7 @@ import { parse } from '@cdktf/hcl2json';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { FUNCTION_TRIGGERS, TOPICS, httpRoutes, pubsubFunctions } from '../../functions/src/function-triggers.js';
+import { FUNCTION_TRIGGERS, TOPICS, deadLetterSubscriptions, httpRoutes, pubsubFunctions } from '../../functions/src/function-triggers.js';
 
 /**
  * The shape of terraform/ against DESIGN.md, read statically: every *.tf is parsed with hcl2json, and
@@ -20,7 +20,11 @@ import { FUNCTION_TRIGGERS, TOPICS, httpRoutes, pubsubFunctions } from '../../fu
 const TRIGGERS = Object.entries(FUNCTION_TRIGGERS) as [string, (typeof FUNCTION_TRIGGERS)[keyof typeof FUNCTION_TRIGGERS]][];
 const PUBSUB_FUNCTIONS = pubsubFunctions().map(([fn, spec]) => [fn, spec.topic] as const);
 const PUBLIC_HTTP_FUNCTIONS = TRIGGERS.flatMap(([fn, t]) => (t.kind === 'http' && t.public ? [fn] : []));
-const INTERNAL_FUNCTIONS = TRIGGERS.flatMap(([fn, t]) => (t.kind === 'http' && !t.public ? [fn] : [])).concat(PUBSUB_FUNCTIONS.map(([fn]) => fn));
+const DEAD_LETTER_FUNCTIONS = TRIGGERS.flatMap(([fn, t]) => (t.kind === 'dead-letters' ? [fn] : []));
+const DEAD_LETTER_PUSHES = deadLetterSubscriptions().map((d) => [d.sourceTopic, d.functionName, d] as const);
+const INTERNAL_FUNCTIONS = TRIGGERS.flatMap(([fn, t]) => (t.kind === 'http' && !t.public ? [fn] : []))
+  .concat(PUBSUB_FUNCTIONS.map(([fn]) => fn))
+  .concat(DEAD_LETTER_FUNCTIONS);
 const CONTRACT_ENV = ['GOOGLE_CLOUD_PROJECT', 'TANDEM_PUBLIC_URL', 'TANDEM_WORKFLOWS_LOCATION', 'TANDEM_WORKFLOW_NAME', 'TANDEM_ESCALATION_STEPS_URL'];
 /** Values given to list variables that drive a for_each, so their instances can be expanded. */
 const SAMPLE_VARS: Record<string, string[]> = { partner_ids: ['acme-db'] };
@@ -336,7 +340,26 @@ describe('Pub/Sub', () => {
 
   it('has exactly the push subscriptions of the table, besides the dead-letter alert subscriptions', () => {
     const names = allOfType('google_pubsub_subscription').map(({ body }) => String(body.name)).filter((name) => !name.endsWith('-dead-letter-alerts'));
-    expect(names.sort()).toEqual(pubsubFunctions().map(([, spec]) => spec.subscription.name).sort());
+    expect(names.sort()).toEqual([...pubsubFunctions().map(([, spec]) => spec.subscription.name), ...deadLetterSubscriptions().map((d) => d.name)].sort());
+  });
+
+  it('every Pub/Sub function of the table has its push subscription, and every dead-letter function one per dead-letter topic', () => {
+    for (const [entryPoint] of PUBSUB_FUNCTIONS) expect(pushSubscriptionOf(entryPoint).body.name).toBe(FUNCTION_TRIGGERS[entryPoint].subscription.name);
+    expect(DEAD_LETTER_FUNCTIONS).toEqual(['alertDeadLetter']);
+    expect(DEAD_LETTER_PUSHES.map(([topic]) => topic).sort()).toEqual([...TOPICS].sort());
+  });
+
+  it.each(DEAD_LETTER_PUSHES)('%s-dead-letter is pushed to %s (the duty alert), with no dead letter of its own', (topic, entryPoint, spec) => {
+    const fn = functionFor(entryPoint);
+    const { body } = findOne('google_pubsub_subscription', (b) => b.name === spec.name, spec.name);
+    expect(body.topic).toBe(`\${${topicNamed(`${topic}-dead-letter`).address}.id}`);
+    expect(block(body, 'push_config').push_endpoint).toBe(`\${${fn.address}.service_config[0].uri}/projects/\${var.project_id}/topics/${topic}-dead-letter`);
+    const oidc = block(block(body, 'push_config'), 'oidc_token');
+    expect(invokersOf(entryPoint)).toContain(serviceAccountMember(String(oidc.service_account_email)));
+    expect(body.dead_letter_policy).toBeUndefined();
+    expect(body.ack_deadline_seconds).toBe(spec.ackDeadlineSeconds);
+    expect(block(body, 'retry_policy')).toEqual({ minimum_backoff: `${spec.minimumBackoffSeconds}s`, maximum_backoff: `${spec.maximumBackoffSeconds}s` });
+    expect(block(body, 'expiration_policy').ttl).toBe('');
   });
 
   it.each(PUBSUB_FUNCTIONS)('%s has no event_trigger, so a message is delivered one way only', (entryPoint) => {
@@ -359,6 +382,16 @@ describe('Pub/Sub', () => {
     const subscription = pushSubscriptionOf(entryPoint);
     const grants = allOfType('google_pubsub_subscription_iam_member').filter(({ body }) => body.subscription === `\${${subscription.address}.id}` || body.subscription === `\${${subscription.address}.name}`);
     expect(grants.filter(({ body }) => body.role === 'roles/pubsub.subscriber' && PUBSUB_SERVICE_AGENT.test(String(body.member)))).toHaveLength(1);
+  });
+});
+
+describe('notification secrets', () => {
+  it.each(['tandem-smtp-password', 'tandem-chat-webhook-url'])('%s exists as a secret (no version in code) and the functions may read it', (secretId) => {
+    const secret = findOne('google_secret_manager_secret', (body) => body.secret_id === secretId, `secret ${secretId}`);
+    expect(allOfType('google_secret_manager_secret_version')).toEqual([]);
+    const email = String(block(functionFor('notify').body, 'service_config').service_account_email);
+    const grants = allOfType('google_secret_manager_secret_iam_member').filter(({ body }) => body.secret_id === `\${${secret.address}.id}`);
+    expect(grants.map(({ body }) => [body.role, body.member])).toEqual([['roles/secretmanager.secretAccessor', serviceAccountMember(email)]]);
   });
 });
 

@@ -4,8 +4,9 @@ import { Case, TimelineEvent } from '../domain/case-model.js';
 import { partnerAccessOf } from '../domain/case-visibility.js';
 import { caseUpdatedMessage, dueEntries, outboxEntryId, type Outbox, type OutboxEntry, type OutgoingMessage } from '../domain/outbox.js';
 import type {
-  CaseEngineering, CaseFilter, CaseListPage, CaseStore, CaseUpdateOutcome, CreateCaseOutcome, Decision, DuplicateRequest, ListCursor, DueCasesPage, DueCursor, IdempotencyRecord, NewCase, Receipt, UpdateOptions,
+  CaseEngineering, CaseFilter, ClaimedNotices, ClaimOptions, Delivery, NoticeOutcome, CaseListPage, CaseStore, CaseUpdateOutcome, CreateCaseOutcome, Decision, DuplicateRequest, ListCursor, DueCasesPage, DueCursor, IdempotencyRecord, NewCase, Receipt, UpdateOptions,
 } from '../ports/case-store.js';
+import type { Notice } from '../domain/notices.js';
 import type { Clock } from '../ports/clock.js';
 import { TOPICS, type EventBus, type Topic } from '../ports/event-bus.js';
 import type { Logger } from '../ports/logger.js';
@@ -199,6 +200,63 @@ export class FirestoreCaseStore implements CaseStore {
     });
     await this.publish(caseId, recorded);
     return recorded.length;
+  }
+
+  async events(caseId: string, ids: readonly string[]): Promise<(TimelineEvent & { id: string })[]> {
+    if (ids.length === 0) return [];
+    const events = this.caseRef(caseId).collection('events');
+    const snaps = await this.db.getAll(...ids.map((id) => events.doc(id)));
+    this.counts.reads += ids.length;
+    return snaps.flatMap((snap) => (snap.exists ? [{ ...TimelineEvent.parse(snap.data()), id: snap.id }] : []));
+  }
+
+  async claimNotices(caseId: string, options: ClaimOptions, select: (current: Case) => Notice[]): Promise<ClaimedNotices> {
+    const ref = this.caseRef(caseId);
+    return this.db.runTransaction(async (tx): Promise<ClaimedNotices> => {
+      const snap = await tx.get(ref);
+      this.counts.reads += 1;
+      if (!snap.exists) return { case: null, claimed: [], alreadyDone: 0, inFlight: 0 };
+      const current = Case.parse(snap.data());
+      const notices = select(current);
+      const refs = notices.map((notice) => this.deliveryRef(caseId, notice.id));
+      const deliveries = refs.length ? await tx.getAll(...refs) : [];
+      this.counts.reads += refs.length;
+      const now = options.now.toISOString();
+      const leaseUntil = new Date(options.now.getTime() + options.leaseMs).toISOString();
+      const claimed: Notice[] = [];
+      let alreadyDone = 0;
+      let inFlight = 0;
+      notices.forEach((notice, index) => {
+        const existing = deliveries[index]?.exists ? (deliveries[index].data() as Delivery) : undefined;
+        const claim: Delivery = { state: 'sending', kind: notice.kind, audience: notice.audience, eventId: notice.eventId, claimedAt: now, leaseUntil };
+        if (!existing) tx.create(refs[index]!, claim);
+        else if (existing.state === 'sent' || existing.state === 'failed') return void (alreadyDone += 1);
+        else if (existing.state === 'sending' && existing.leaseUntil > now) return void (inFlight += 1);
+        else tx.update(refs[index]!, { ...claim });
+        claimed.push(notice);
+      });
+      const consumed = options.consumes !== undefined && options.consumes in current.outbox ? options.consumes : undefined;
+      const discharged = consumed ? this.discharge(tx, ref, current, consumed) : current;
+      if (claimed.length > 0 && !consumed) this.counts.commits += 1;
+      this.counts.writes += claimed.length;
+      return { case: discharged, claimed, alreadyDone, inFlight };
+    });
+  }
+
+  async settleNotices(caseId: string, outcomes: readonly NoticeOutcome[]): Promise<void> {
+    if (outcomes.length === 0) return;
+    const batch = this.db.batch();
+    for (const { id, state, detail, at } of outcomes) {
+      batch.update(this.deliveryRef(caseId, id), { state, settledAt: at, ...(detail !== undefined ? { detail } : {}) });
+    }
+    await batch.commit();
+    this.counts.commits += 1;
+    this.counts.writes += outcomes.length;
+  }
+
+  /** `cases/{id}/notifications/{noticeId}`: a notice's delivery record. */
+  private deliveryRef(caseId: string, noticeId: string): DocumentReference {
+    return this.caseRef(caseId).collection('notifications').doc(noticeId);
   }
 
   /**

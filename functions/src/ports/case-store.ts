@@ -1,5 +1,6 @@
 import type { Assignee, CaseChange, CaseDraft, Decision } from '../domain/case-change.js';
 import type { Case, TimelineEvent } from '../domain/case-model.js';
+import type { Audience, Notice, NoticeKind } from '../domain/notices.js';
 import type { OutgoingMessage } from '../domain/outbox.js';
 
 export type { CaseChange, Decision };
@@ -66,6 +67,48 @@ export interface Receipt<R = unknown> {
 /** Engineering-only state beside a case (never readable by customers or partners). */
 export interface CaseEngineering {
   assignee: Assignee | null;
+}
+
+/**
+ * A notice's delivery record, `cases/{caseId}/notifications/{noticeId}`: notify claims it before it
+ * sends (`sending`, with a lease) and settles it after (`sent`, `retry`, `failed`).
+ */
+export interface Delivery {
+  state: 'sending' | 'sent' | 'retry' | 'failed';
+  kind: NoticeKind;
+  audience: Audience;
+  eventId: string;
+  claimedAt: string;
+  /** While `sending`: until when the claim holds; after it, another delivery may take the notice over. */
+  leaseUntil: string;
+  settledAt?: string;
+  detail?: string;
+}
+
+export interface ClaimOptions {
+  /** The outbox entry the claiming message was published from: discharged in the claim's commit. */
+  consumes?: string;
+  now: Date;
+  leaseMs: number;
+}
+
+export interface ClaimedNotices {
+  /** The case as read (null: no such case; nothing was claimed). */
+  case: Case | null;
+  /** The notices this caller now holds and must send, then settle. */
+  claimed: Notice[];
+  /** Notices already sent or failed for good. */
+  alreadyDone: number;
+  /** Notices another delivery holds a live lease on. */
+  inFlight: number;
+}
+
+/** How the sending of one claimed notice ended. */
+export interface NoticeOutcome {
+  id: string;
+  state: 'sent' | 'retry' | 'failed';
+  detail?: string;
+  at: string;
 }
 
 /** Where a page of due cases ended; pass it back to get the next page. */
@@ -144,4 +187,14 @@ export interface CaseStore {
    * recording the attempt so the next one backs off. Returns how many were published.
    */
   flushOutbox(caseId: string, now: Date): Promise<number>;
+  /** The timeline events with these IDs (those that exist), each with its ID, in the order asked. */
+  events(caseId: string, ids: readonly string[]): Promise<(TimelineEvent & { id: string })[]>;
+  /**
+   * One transaction: reads the case, computes `select(current)` and claims each selected notice that
+   * is not sent, failed for good, or held by another delivery's live lease; discharges
+   * `options.consumes` from the outbox in the same commit.
+   */
+  claimNotices(caseId: string, options: ClaimOptions, select: (current: Case) => Notice[]): Promise<ClaimedNotices>;
+  /** Records how the claimed notices' sending ended, in one commit. */
+  settleNotices(caseId: string, outcomes: readonly NoticeOutcome[]): Promise<void>;
 }
