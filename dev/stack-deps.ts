@@ -10,6 +10,8 @@ import { PubSubEventBus } from '../functions/src/adapters/pubsub-event-bus.js';
 import { SignedWebhookSender } from '../functions/src/adapters/signed-webhook-sender.js';
 import { idTokenVerifier } from '../functions/src/adapters/id-token-verifier.js';
 import { unconfiguredChat, unconfiguredMailer } from '../functions/src/adapters/unconfigured-channels.js';
+import { SmtpMailer } from '../functions/src/adapters/smtp-mailer.js';
+import { GoogleChatWebhook } from '../functions/src/adapters/google-chat-webhook.js';
 import type { ChatChannel, Mailer } from '../functions/src/ports/notification-channels.js';
 import type { Clock } from '../functions/src/ports/clock.js';
 import type { EventBus } from '../functions/src/ports/event-bus.js';
@@ -68,6 +70,9 @@ export function createStackDeps<C extends Clock, L extends Logger>(options: {
         config.workflows.escalationStepsUrl,
       )
     : noWorkflowsRunner;
+  // The relay and the webhook of the configuration (the local stack points them at its catchers), unless a test brings its own.
+  const smtpUrl = config.notifications.smtpUrl;
+  const mailer = options.mailer ?? (smtpUrl ? new SmtpMailer({ url: smtpUrl, from: config.notifications.mailFrom }) : unconfiguredMailer);
   const bus = options.wrapBus ? options.wrapBus(realBus) : realBus;
   return {
     deps: {
@@ -82,13 +87,14 @@ export function createStackDeps<C extends Clock, L extends Logger>(options: {
       workflows,
       workflowCallbacks: new HttpWorkflowCallbacks(),
       identity: idTokenVerifier(config.identity, clock),
-      mailer: options.mailer ?? unconfiguredMailer,
-      chat: options.chat ?? unconfiguredChat,
+      mailer,
+      chat: options.chat ?? (config.notifications.chatWebhookUrl ? new GoogleChatWebhook({ url: config.notifications.chatWebhookUrl }) : unconfiguredChat),
     },
     db,
     pubsub,
     realBus,
     close: async () => {
+      if (mailer instanceof SmtpMailer) await mailer.close();
       await db.terminate();
       await realBus.close();
       await workflowsClient?.close();

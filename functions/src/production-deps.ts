@@ -12,7 +12,7 @@ import { SignedWebhookSender } from './adapters/signed-webhook-sender.js';
 import { SmtpMailer } from './adapters/smtp-mailer.js';
 import { GoogleChatWebhook } from './adapters/google-chat-webhook.js';
 import { idTokenVerifier } from './adapters/id-token-verifier.js';
-import { unconfiguredChat, unconfiguredMailer } from './adapters/unconfigured-channels.js';
+import { unconfiguredMailer } from './adapters/unconfigured-channels.js';
 import type { Config } from './config.js';
 import type { FunctionDeps } from './register-functions.js';
 
@@ -41,9 +41,10 @@ export function productionDeps(config: Config): FunctionDeps {
     ),
     workflowCallbacks: new HttpWorkflowCallbacks(() => token.get()),
     identity: idTokenVerifier(config.identity, clock),
-    // The SMTP and Google Chat adapters are not wired yet: sends fail as retryable (adapters/unconfigured-channels.ts).
-    mailer: unconfiguredMailer,
-    chat: unconfiguredChat,
+    // Without a relay configured, notify's sends fail as retryable and say why (adapters/unconfigured-channels.ts):
+    // the other functions need no mail settings to start.
+    mailer: config.notifications.smtpUrl ? productionMailer(config, secrets) : unconfiguredMailer,
+    chat: productionChat(config, secrets),
   };
 }
 

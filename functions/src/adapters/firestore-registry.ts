@@ -46,14 +46,6 @@ export class FirestoreRegistry implements Registry {
     return (await this.partners()).find((p) => p.id === partnerId)?.record ?? null;
   }
 
-  queue(queueId: string): Promise<Queue | null> {
-    return this.cached(`queue/${queueId}`, async () => {
-      const snap = await this.db.collection('queues').doc(queueId).get();
-      this.counts.reads += 1;
-      return snap.exists ? Queue.parse(snap.data()) : null;
-    });
-  }
-
   partners(): Promise<Identified<Partner>[]> {
     return this.cached('partners', async () => {
       const snap = await this.db.collection('partners').get();

@@ -86,10 +86,6 @@ export const Partner = z.object({
 });
 export type Partner = z.infer<typeof Partner>;
 
-/** A support queue (`queues/{id}`): where engineer notices go when the case has no assignee with an address. */
-export const Queue = z.object({ name: z.string(), email: z.email() });
-export type Queue = z.infer<typeof Queue>;
-
 export const WorkloadTechnology = z.object({
   name: z.string(),
   aliases: z.array(z.string()).default([]),

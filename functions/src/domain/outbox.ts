@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Case, TimelineEvent } from './case-model.js';
 
 /**
  * The outbox: the messages a commit promised to publish, written in that same commit on the case
@@ -17,7 +16,7 @@ export const OUTBOX_REDELIVERY_MS = 60_000;
 /** Redeliveries back off, doubling from {@link OUTBOX_REDELIVERY_MS}, up to this. */
 export const OUTBOX_MAX_BACKOFF_MS = 30 * 60_000;
 
-// case-model.ts holds the outbox in the case, so its IsoTime cannot be imported here: the same schema.
+// case-model.ts holds the outbox in the case, so nothing of it is imported here (no cycle): the same IsoTime.
 const IsoTime = z.iso.datetime();
 
 export const OutboxEntry = z.object({
@@ -76,7 +75,7 @@ export const earliest = (a: string | null, b: string | null): string | null => (
  * Timeline entries notify may act on: `case-updated` is published for a commit that changes the
  * status or appends one of these (domain/notification-policy.ts tells people about no other).
  */
-export const ANNOUNCED_EVENT_TYPES: ReadonlySet<TimelineEvent['type']> = new Set([
+export const ANNOUNCED_EVENT_TYPES: ReadonlySet<string> = new Set([
   'case_received',
   'status_changed',
   'reply_posted',
@@ -92,10 +91,10 @@ export const ANNOUNCED_EVENT_TYPES: ReadonlySet<TimelineEvent['type']> = new Set
  * customers may read, and an internal event's content is not theirs).
  */
 export function caseUpdatedMessage(
-  before: Pick<Case, 'status'> | null,
-  after: Pick<Case, 'status' | 'version'>,
+  before: { status: string } | null,
+  after: { status: string; version: number },
   caseId: string,
-  events: readonly (TimelineEvent & { id: string })[],
+  events: readonly { id: string; type: string; internal: boolean }[],
 ): OutgoingMessage | null {
   const moved = before === null || before.status !== after.status;
   if (!moved && !events.some((event) => ANNOUNCED_EVENT_TYPES.has(event.type))) return null;

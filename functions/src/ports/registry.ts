@@ -11,8 +11,6 @@ export type { Identified };
 export interface Registry {
   org(orgId: string): Promise<Org | null>;
   partner(partnerId: string): Promise<Partner | null>;
-  /** A support queue's name and address (`queues/{id}`). */
-  queue(queueId: string): Promise<Queue | null>;
   partners(): Promise<Identified<Partner>[]>;
   workloads(): Promise<Identified<WorkloadTechnology>[]>;
   /** The queue triage named (`Case.queue`), with its team's address; null for a queue not on record. */
