@@ -17,6 +17,8 @@ import { ensurePubSubTopology, pushTargets } from './pubsub-topology.js';
 import { createRouter, readJson, sendJson, type DevRoute } from './router.js';
 import { seedDemoData } from './seed.js';
 import { createStackDeps } from './stack-deps.js';
+import type { PubSubEventBus } from '../functions/src/adapters/pubsub-event-bus.js';
+import type { EventBus } from '../functions/src/ports/event-bus.js';
 import { PartnerSimulator, type PartnerBehaviour } from './partner-simulator.js';
 import { ChatCatcher } from './chat-catcher.js';
 import { startMailCatcher } from './mail-catcher.js';
@@ -46,6 +48,8 @@ export interface LocalStackOptions {
   /** Start the clock here and keep it still until advanced (tests); default: real time, advanceable. */
   clock?: ControllableClock;
   quiet?: boolean;
+  /** Wraps the functions' Pub/Sub publisher: the fault tests put a failing one between a commit and its publish. */
+  wrapBus?: (real: PubSubEventBus) => EventBus;
   /** How the simulated partners answer; default: the demo behaviours (dev/partner-simulator.ts). */
   partnerBehaviours?: Record<string, PartnerBehaviour>;
 }
@@ -150,7 +154,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       TANDEM_SMTP_URL: mail.smtpUrl,
       TANDEM_CHAT_WEBHOOK_URL: chat.webhookUrl,
     });
-    const stack = createStackDeps({ config, clock, log: options.quiet ? new JsonLogger(() => {}) : new JsonLogger(), devSecretsFile: env.TANDEM_DEV_SECRETS });
+    const stack = createStackDeps({ config, clock, log: options.quiet ? new JsonLogger(() => {}) : new JsonLogger(), devSecretsFile: env.TANDEM_DEV_SECRETS, wrapBus: options.wrapBus });
     stops.push(stack.close);
     const { db, pubsub: pubsubClient } = stack;
     const store = stack.deps.store;

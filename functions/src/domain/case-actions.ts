@@ -25,7 +25,10 @@ const action = <A extends string, S extends z.ZodRawShape>(name: A, shape: S) =>
 export const CaseActionRequest = z.discriminatedUnion('action', [
   action('reply', { message: Message }),
   action('add_note', { message: Message }),
-  action('assign', { assignee: z.strictObject({ uid: z.string().min(1).max(128), name: z.string().trim().min(1).max(200) }).optional() }),
+  action('assign', {
+    // The address notify tells the assignee at; without it their notices go to the case's queue.
+    assignee: z.strictObject({ uid: z.string().min(1).max(128), name: z.string().trim().min(1).max(200), email: z.email('Enter a valid email address').max(320).optional() }).optional(),
+  }),
   action('set_priority', { priority: Priority, message: Message }),
   action('request_info', { message: Message }),
   action('resolve', { message: Message }),
@@ -147,7 +150,7 @@ export function decideAction(current: Case, request: CaseActionRequest, ctx: Act
       return only({ patch: {}, events: [entry('note_added', actor, at, { message: request.message }, true)] });
     case 'assign': {
       if (!isOpen(current.status)) return refusedStatus(current, 'assign');
-      const assignee = request.assignee ?? { uid: caller.uid, name: caller.name };
+      const assignee = request.assignee ?? { uid: caller.uid, name: caller.name, ...(caller.email ? { email: caller.email } : {}) };
       return only({ patch: {}, events: [entry('case_assigned', actor, at, { assignee }, true)], internal: { assignee } });
     }
     case 'set_priority': {
