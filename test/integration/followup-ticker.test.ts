@@ -3,7 +3,7 @@ import { FollowupTicker } from '../../dev/followup-ticker.js';
 import type { Case, TimelineEvent } from '../../functions/src/domain/case-model.js';
 import { sweepFollowups } from '../../functions/src/handlers/followups.js';
 import { aCaseIn, anOrg, anSla, aSeedEvent } from '../builders.js';
-import { createHarness, resetFirestore, seedOrgs, TEST_START, type Harness } from './harness.js';
+import { MessagesTakenUp, anotherStore, createHarness, resetFirestore, seedOrgs, TEST_START, type Harness } from './harness.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -14,7 +14,10 @@ let ticks: string[];
 let ticker: FollowupTicker;
 
 beforeEach(async () => {
-  h = createHarness();
+  let takenUp: MessagesTakenUp | undefined;
+  // No consumers here: their stand-in takes each message up as it is published.
+  h = createHarness({ bus: (real) => (takenUp = new MessagesTakenUp(real)) });
+  takenUp!.bind(anotherStore(h));
   await resetFirestore();
   await seedOrgs(h.db, { 'org-premium': anOrg({ name: 'Globex', supportPlan: 'premium' }) });
   ticks = [];

@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CloudEvent, CloudEventFunction } from '@google-cloud/functions-framework';
 import { getFunction } from '@google-cloud/functions-framework/testing';
-import type { PubSubEventBus } from '../../functions/src/adapters/pubsub-event-bus.js';
 import { verifyWebhook } from '../../functions/src/adapters/standard-webhooks.js';
 import type { Case, CaseStatus, TimelineEvent } from '../../functions/src/domain/case-model.js';
 import { decided, justChange } from '../../functions/src/domain/case-change.js';
@@ -13,12 +12,12 @@ import { applyPartnerEvent } from '../../functions/src/domain/partner-escalation
 import type { BusMessage, EventBus, Topic } from '../../functions/src/ports/event-bus.js';
 import { demoPartners } from '../../dev/seed-data.js';
 import { aCase, aCaseIn, anAcknowledgedEscalation, anEscalation, anOrg, anSla, aSeedEvent } from '../builders.js';
-import { createHarness, listenTo, resetFirestore, seedOrgs, TEST_START, type Harness } from './harness.js';
+import { MessagesTakenUp, anotherStore, createHarness, listenTo, resetFirestore, seedOrgs, TEST_START, type Harness } from './harness.js';
 
 /** Fails every publish while armed, as a Pub/Sub outage would. */
 class SwitchableBus implements EventBus {
   failing = false;
-  constructor(private readonly real: PubSubEventBus) {}
+  constructor(private readonly real: EventBus) {}
   async publish(topic: Topic, message: BusMessage): Promise<void> {
     if (this.failing) throw new Error(`UNAVAILABLE: injected failure publishing to ${topic}`);
     await this.real.publish(topic, message);
@@ -65,7 +64,10 @@ afterAll(async () => {
 });
 // A fresh harness per test: each starts its frozen clock at TEST_START (a clock only moves forward).
 beforeEach(async () => {
-  h = createHarness({ bus: (real) => (bus = new SwitchableBus(real)) });
+  let takenUp: MessagesTakenUp | undefined;
+  // No consumers here: their stand-in takes each message up, behind the switch that can take Pub/Sub away.
+  h = createHarness({ bus: (real) => (bus = new SwitchableBus((takenUp = new MessagesTakenUp(real)))) });
+  takenUp!.bind(anotherStore(h));
   followups = getFunction('followups') as CloudEventFunction;
   await resetFirestore();
   await seedOrgs(h.db, { 'org-premium': anOrg({ name: 'Globex', supportPlan: 'premium' }) });
@@ -289,7 +291,7 @@ describe('overlapping ticks', () => {
       // The ticks have returned, so all they published is on the topics: once a marker published after it arrives, nothing more will.
       await Promise.all([updates.drain(), received.drain()]);
       expect(notes.map((m) => `${String(m.data.caseId)} ${m.attributes.type}`).sort()).toEqual(['close case.status_changed', 'remind case.customer_reminded', 'warn case.sla_warning']);
-      expect(received.messages.map((m) => m.data)).toEqual([{ caseId: 'stuck' }]);
+      expect(received.messages.map((m) => m.data)).toEqual([{ caseId: 'stuck', outboxId: expect.stringMatching(/_case_received$/) }]);
       // Overlapping ticks may both send a due nudge (it goes out before it is recorded), always under one webhook-id.
       expect(new Set(partner.received.map((w) => w.headers['webhook-id']))).toEqual(new Set(['nudge.reminder-20261123T090000000Z']));
       // And a tick after them finds nothing left.
@@ -369,14 +371,26 @@ describe('failures', () => {
     expect(partner.received.map((w) => w.headers['webhook-id'])).toEqual(['nudge.reminder-20261124T090000000Z', 'nudge.reminder-20261124T090000000Z']);
   });
 
-  it('a transient error (Pub/Sub down) makes the tick throw so that it is redelivered, after the other cases are done', async () => {
+  it('with Pub/Sub down the tick still follows every case up; the closure’s announcement waits in the outbox and goes out on a tick after', async () => {
     await seed({ close: aCaseIn('resolved'), nudge: aCaseIn('partner_engaged', { escalation: anAcknowledgedEscalation({ lastPartnerUpdateAt: iso(-2 * DAY) }) }) });
     h.deps.clock.advance(3 * DAY * MINUTE);
     bus!.failing = true;
-    await expect(tick()).rejects.toThrow(/UNAVAILABLE/);
-    // The closure committed (its notification is what failed); the nudge needs no publish and went through.
-    expect((await caseOf('close')).status).toBe('closed');
+    await tick();
+    // The closure committed (its announcement is what failed); the nudge needs no publish and went through.
+    const closed = await caseOf('close');
+    expect(closed.status).toBe('closed');
+    expect(Object.values(closed.outbox).map((e) => e.topic)).toEqual(['case-updated']);
     expect((await timelineOf('nudge')).slice(1).map((e) => e.type)).toEqual(['partner_nudged']);
+    bus!.failing = false;
+    const updates = await listenTo(h.pubsub, 'case-updated');
+    try {
+      h.deps.clock.advance(MINUTE + 1_000);
+      await tick();
+      const [announced] = await updates.waitFor(1);
+      expect(announced).toMatchObject({ data: { caseId: 'close', status: 'closed', from: 'resolved' }, attributes: { type: 'case.status_changed' } });
+    } finally {
+      await updates.close();
+    }
   });
 
   it('a tick that is not a JSON object is acknowledged and logged, not retried', async () => {

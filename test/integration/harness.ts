@@ -12,7 +12,11 @@ import { MemoryLogger } from '../../dev/memory-logger.js';
 import { PubSubEventBus } from '../../functions/src/adapters/pubsub-event-bus.js';
 import { loadConfig } from '../../functions/src/config.js';
 import type { Org } from '../../functions/src/domain/case-model.js';
-import type { EventBus, Topic } from '../../functions/src/ports/event-bus.js';
+import { justChange } from '../../functions/src/domain/case-change.js';
+import type { CaseStore } from '../../functions/src/ports/case-store.js';
+import type { BusMessage, EventBus, Topic } from '../../functions/src/ports/event-bus.js';
+import { FirestoreCaseStore } from '../../functions/src/adapters/firestore-case-store.js';
+import { nextActionAt } from '../../functions/src/domain/followup-policy.js';
 import type { ChatChannel, Mailer } from '../../functions/src/ports/notification-channels.js';
 import { deadLetterSubscriptions, httpRoutes } from '../../functions/src/function-triggers.js';
 import { createRouter } from '../../dev/router.js';
@@ -173,3 +177,26 @@ export { eventually };
 
 /** `Authorization` headers for a person, with a token valid at the harness's clock. */
 export const signedInAs = (h: Harness, user: TokenUser): Record<string, string> => authAs(h.deps.config.projectId, user, h.deps.clock.now());
+
+/**
+ * Stands in for the consumers a test does not run (notify, and the steps): every message is taken up
+ * (its outbox entry discharged, as a consumer's commit does) as soon as it is published, so the
+ * follow-up sweep sees what it would in production rather than messages nobody consumes. It
+ * discharges through a store of its own (`bind`), so its operations are not counted with the functions'.
+ */
+export class MessagesTakenUp implements EventBus {
+  private store: CaseStore | undefined;
+  constructor(private readonly inner: EventBus) {}
+  bind(store: CaseStore): void {
+    this.store = store;
+  }
+  async publish(topic: Topic, message: BusMessage): Promise<void> {
+    await this.inner.publish(topic, message);
+    const { caseId, outboxId } = message.data;
+    if (typeof caseId === 'string' && typeof outboxId === 'string') await this.store?.updateCase(caseId, () => justChange(null), { consumes: outboxId });
+  }
+}
+
+/** A store of the harness's database, clock and bus, apart from the functions' (its operations are its own). */
+export const anotherStore = (h: Harness): FirestoreCaseStore =>
+  new FirestoreCaseStore(h.db, { schedule: (c) => nextActionAt(c, h.deps.config.followupPeriods), clock: h.deps.clock, bus: h.realBus, log: h.deps.log });

@@ -142,15 +142,17 @@ export class FirestoreCaseStore implements CaseStore {
         return [{ found: true, changed: false, case: discharged, result, eventIds: [] }, []];
       }
       const owned = { version: current.version + 1, updatedAt: this.options.clock.now().toISOString() };
+      // A patch never writes what the store owns, even when a caller's object carries it (a spread case).
+      const { version: _v, updatedAt: _u, nextActionAt: _n, partnerAccess: _p, outbox: _o, ...patch } = change.patch as Partial<Case>;
       const eventIds = change.events.map((_event, index) => eventId(owned.version, index));
       const identified = change.events.map((event, index) => ({ ...event, id: eventIds[index]! }));
-      const written = { ...current, ...change.patch, ...owned, partnerAccess: partnerAccessOf({ ...current, ...change.patch }) };
+      const written = { ...current, ...patch, ...owned, partnerAccess: partnerAccessOf({ ...current, ...patch }) };
       const recorded = record([...(change.publish ?? []), caseUpdatedMessage(current, written, caseId, identified)], owned.version, caseId, owned.updatedAt);
       const outbox = { ...withoutEntry(current.outbox, consumed), ...Object.fromEntries(recorded) };
       const nextActionAt = this.options.schedule({ ...written, outbox });
       const next = Case.parse({ ...written, outbox, nextActionAt });
       tx.update(ref, {
-        ...change.patch,
+        ...patch,
         ...owned,
         partnerAccess: written.partnerAccess,
         nextActionAt,
@@ -158,7 +160,8 @@ export class FirestoreCaseStore implements CaseStore {
         ...(consumed ? { [`outbox.${consumed}`]: FieldValue.delete() } : {}),
       });
       change.events.forEach((event, index) => tx.create(ref.collection('events').doc(eventIds[index]!), event));
-      if (change.internal) tx.set(this.engineeringRef(caseId), change.internal, { merge: true });
+      // mergeFields, not merge: a new assignee replaces the old one whole (merge would keep the old one's email).
+      if (change.internal) tx.set(this.engineeringRef(caseId), change.internal, { mergeFields: Object.keys(change.internal) });
       if (receiptRef && receipt) {
         const data = typeof receipt.data === 'function' ? receipt.data(next, eventIds, result) : receipt.data;
         tx.create(receiptRef, { ...data, caseId, appliedAt: next.updatedAt });
