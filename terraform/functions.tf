@@ -31,14 +31,17 @@ resource "google_cloudfunctions2_function" "function" {
     all_traffic_on_latest_revision   = true
     max_instance_request_concurrency = 1
 
-    # Configuration only: partner webhook secrets are read from Secret Manager at run time
-    # (partner-webhook-secret-<partnerId>), never passed in here.
+    # Configuration only: partner webhook secrets (partner-webhook-secret-<partnerId>), the SMTP
+    # relay's password and the duty chat webhook URL are read from Secret Manager at run time, never
+    # passed in here.
     environment_variables = {
       GOOGLE_CLOUD_PROJECT        = var.project_id
       TANDEM_PUBLIC_URL           = var.public_url
       TANDEM_WORKFLOWS_LOCATION   = var.region
       TANDEM_WORKFLOW_NAME        = local.workflow_name
       TANDEM_ESCALATION_STEPS_URL = local.escalation_steps_url
+      TANDEM_SMTP_URL             = var.smtp_url
+      TANDEM_MAIL_FROM            = var.mail_from
     }
   }
 

@@ -40,6 +40,17 @@ variable "partner_ids" {
   }
 }
 
+variable "smtp_url" {
+  type        = string
+  description = "The mail relay notify sends through, smtp://user@host:587 or smtps://user@host:465, without the password (that is the secret tandem-smtp-password)."
+}
+
+variable "mail_from" {
+  type        = string
+  description = "The From of every email Tandem sends."
+  default     = "Tandem Support <support@tandem.example>"
+}
+
 variable "alert_email" {
   type        = string
   description = "Optional address notified when a message lands on a dead-letter topic. When null, the dead-letter alert subscriptions still exist but no alert policy is created."

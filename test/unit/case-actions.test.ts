@@ -166,9 +166,9 @@ describe('expectedVersion', () => {
 });
 
 describe('assign', () => {
-  it('assigns the engineer who asks when no assignee is named, as internal engineering state', () => {
+  it('assigns the engineer who asks when no assignee is named, with the address they signed in with, as internal engineering state', () => {
     const decision = decisionOf(decide(aCaseIn('in_progress'), BODIES.assign, GRACE));
-    expect(decision.change.internal).toEqual({ assignee: { uid: 'u-grace', name: 'Grace Hopper' } });
+    expect(decision.change.internal).toEqual({ assignee: { uid: 'u-grace', name: 'Grace Hopper', email: 'grace@tandem.example' } });
     expect(decision.change.patch).toEqual({});
     expect(decision.change.events[0]).toMatchObject({ type: 'case_assigned', internal: true, data: { assignee: { uid: 'u-grace', name: 'Grace Hopper' } } });
   });

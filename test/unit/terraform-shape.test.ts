@@ -25,7 +25,7 @@ const DEAD_LETTER_PUSHES = deadLetterSubscriptions().map((d) => [d.sourceTopic, 
 const INTERNAL_FUNCTIONS = TRIGGERS.flatMap(([fn, t]) => (t.kind === 'http' && !t.public ? [fn] : []))
   .concat(PUBSUB_FUNCTIONS.map(([fn]) => fn))
   .concat(DEAD_LETTER_FUNCTIONS);
-const CONTRACT_ENV = ['GOOGLE_CLOUD_PROJECT', 'TANDEM_PUBLIC_URL', 'TANDEM_WORKFLOWS_LOCATION', 'TANDEM_WORKFLOW_NAME', 'TANDEM_ESCALATION_STEPS_URL'];
+const CONTRACT_ENV = ['GOOGLE_CLOUD_PROJECT', 'TANDEM_PUBLIC_URL', 'TANDEM_WORKFLOWS_LOCATION', 'TANDEM_WORKFLOW_NAME', 'TANDEM_ESCALATION_STEPS_URL', 'TANDEM_SMTP_URL', 'TANDEM_MAIL_FROM'];
 /** Values given to list variables that drive a for_each, so their instances can be expanded. */
 const SAMPLE_VARS: Record<string, string[]> = { partner_ids: ['acme-db'] };
 
