@@ -4,6 +4,7 @@ import { PubSub } from '@google-cloud/pubsub';
 import { CloudWorkflowsStarter, HttpWorkflowCallbacks } from '../functions/src/adapters/cloud-workflows.js';
 import { DevSecretStore } from './dev-secret-store.js';
 import { createFirestore, FirestoreCaseStore } from '../functions/src/adapters/firestore-case-store.js';
+import { noticesFor } from '../functions/src/domain/notification-policy.js';
 import { nextActionAt } from '../functions/src/domain/followup-policy.js';
 import { FirestoreRegistry } from '../functions/src/adapters/firestore-registry.js';
 import { PubSubEventBus } from '../functions/src/adapters/pubsub-event-bus.js';
@@ -77,7 +78,7 @@ export function createStackDeps<C extends Clock, L extends Logger>(options: {
   return {
     deps: {
       config,
-      store: new FirestoreCaseStore(db, { schedule: (c) => nextActionAt(c, config.followupPeriods), clock, bus, log }),
+      store: new FirestoreCaseStore(db, { schedule: (c) => nextActionAt(c, config.followupPeriods), clock, bus, log, announces: (update, next) => noticesFor(update, next).length > 0 }),
       registry: new FirestoreRegistry(db, clock, options.registryTtlMs ?? config.registryTtlMs),
       bus,
       clock,

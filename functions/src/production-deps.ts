@@ -2,6 +2,7 @@ import { ExecutionsClient } from '@google-cloud/workflows';
 import { SystemClock } from './adapters/clock.js';
 import { CloudWorkflowsStarter, HttpWorkflowCallbacks } from './adapters/cloud-workflows.js';
 import { createFirestore, FirestoreCaseStore } from './adapters/firestore-case-store.js';
+import { noticesFor } from './domain/notification-policy.js';
 import { nextActionAt } from './domain/followup-policy.js';
 import { FirestoreRegistry } from './adapters/firestore-registry.js';
 import { JsonLogger } from './adapters/json-logger.js';
@@ -27,7 +28,7 @@ export function productionDeps(config: Config): FunctionDeps {
   const log = new JsonLogger();
   return {
     config,
-    store: new FirestoreCaseStore(db, { schedule: (c) => nextActionAt(c, config.followupPeriods), clock, bus, log }),
+    store: new FirestoreCaseStore(db, { schedule: (c) => nextActionAt(c, config.followupPeriods), clock, bus, log, announces: (update, next) => noticesFor(update, next).length > 0 }),
     registry: new FirestoreRegistry(db, clock, config.registryTtlMs),
     bus,
     clock,

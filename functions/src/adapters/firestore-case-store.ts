@@ -8,6 +8,7 @@ import type {
 } from '../ports/case-store.js';
 import type { Notice } from '../domain/notices.js';
 import type { Clock } from '../ports/clock.js';
+import type { CaseUpdate } from '../domain/notices.js';
 import { TOPICS, type EventBus, type Topic } from '../ports/event-bus.js';
 import type { Logger } from '../ports/logger.js';
 
@@ -50,6 +51,12 @@ export interface CaseStoreOptions {
   /** Where the outbox is published after each commit. */
   bus: EventBus;
   log: Logger;
+  /**
+   * Whether a commit's `case-updated` tells anyone anything (the notification policy). One that does
+   * not is still published, but not recorded in the outbox: nothing is lost if it is, and recording it
+   * would cost notify a commit to discharge. Default: every one is recorded.
+   */
+  announces?: (update: CaseUpdate, next: Case) => boolean;
 }
 
 /** Outbox entries a commit recorded, to publish once it has committed. */
@@ -128,18 +135,18 @@ export class FirestoreCaseStore implements CaseStore {
   private async transact<R>(caseId: string, decide: (current: Case) => Decision<R>, options: UpdateOptions, receipt?: Receipt<R>): Promise<CaseUpdateOutcome<R> | DuplicateRequest> {
     const ref = this.caseRef(caseId);
     const receiptRef = receipt ? this.db.collection('receipts').doc(receipt.id) : undefined;
-    const [outcome, recorded] = await this.db.runTransaction(async (tx): Promise<[CaseUpdateOutcome<R> | DuplicateRequest, Recorded]> => {
+    const [outcome, recorded, wrote, unrecorded = []] = await this.db.runTransaction(async (tx): Promise<[CaseUpdateOutcome<R> | DuplicateRequest, Recorded, number, OutgoingMessage[]?]> => {
       // One round trip for both: the case and, when asked, the receipt of an earlier identical request.
       const [snap, receiptSnap] = receiptRef ? await tx.getAll(ref, receiptRef) : [await tx.get(ref)];
       this.counts.reads += receiptRef ? 2 : 1;
-      if (!snap?.exists) return [{ found: false }, []];
+      if (!snap?.exists) return [{ found: false }, [], 0];
       const current = Case.parse(snap.data());
-      if (receiptSnap?.exists) return [{ found: true, changed: false, case: current, duplicate: true, receipt: receiptSnap.data() ?? {} }, []];
+      if (receiptSnap?.exists) return [{ found: true, changed: false, case: current, duplicate: true, receipt: receiptSnap.data() ?? {} }, [], 0];
       const consumed = options.consumes !== undefined && options.consumes in current.outbox ? options.consumes : undefined;
       const { change, result } = decide(current);
       if (!change) {
         const discharged = consumed ? this.discharge(tx, ref, current, consumed) : current;
-        return [{ found: true, changed: false, case: discharged, result, eventIds: [] }, []];
+        return [{ found: true, changed: false, case: discharged, result, eventIds: [] }, [], consumed ? 1 : 0];
       }
       const owned = { version: current.version + 1, updatedAt: this.options.clock.now().toISOString() };
       // A patch never writes what the store owns, even when a caller's object carries it (a spread case).
@@ -147,7 +154,10 @@ export class FirestoreCaseStore implements CaseStore {
       const eventIds = change.events.map((_event, index) => eventId(owned.version, index));
       const identified = change.events.map((event, index) => ({ ...event, id: eventIds[index]! }));
       const written = { ...current, ...patch, ...owned, partnerAccess: partnerAccessOf({ ...current, ...patch }) };
-      const recorded = record([...(change.publish ?? []), caseUpdatedMessage(current, written, caseId, identified)], owned.version, caseId, owned.updatedAt);
+      const updated = caseUpdatedMessage(current, written, caseId, identified);
+      const announced = updated !== null && (this.options.announces?.({ caseId, version: owned.version, events: identified }, { ...written, outbox: {}, nextActionAt: null }) ?? true);
+      const recorded = record([...(change.publish ?? []), announced ? updated : null], owned.version, caseId, owned.updatedAt);
+      const unrecorded = updated && !announced ? [updated] : [];
       const outbox = { ...withoutEntry(current.outbox, consumed), ...Object.fromEntries(recorded) };
       const nextActionAt = this.options.schedule({ ...written, outbox });
       const next = Case.parse({ ...written, outbox, nextActionAt });
@@ -166,12 +176,10 @@ export class FirestoreCaseStore implements CaseStore {
         const data = typeof receipt.data === 'function' ? receipt.data(next, eventIds, result) : receipt.data;
         tx.create(receiptRef, { ...data, caseId, appliedAt: next.updatedAt });
       }
-      // Counted here, before the commit: a transaction that retries counts each attempt, as Firestore bills it.
-      this.counts.commits += 1;
-      this.counts.writes += 1 + change.events.length + (receiptRef ? 1 : 0) + (change.internal ? 1 : 0);
-      return [{ found: true, changed: true, case: next, result, eventIds }, recorded];
+      return [{ found: true, changed: true, case: next, result, eventIds }, recorded, 1 + change.events.length + (receiptRef ? 1 : 0) + (change.internal ? 1 : 0), unrecorded];
     });
-    await this.publish(caseId, recorded);
+    this.committed(wrote);
+    await Promise.all([this.publish(caseId, recorded), ...unrecorded.map((m) => this.publishUnrecorded(caseId, m))]);
     return outcome;
   }
 
@@ -180,14 +188,13 @@ export class FirestoreCaseStore implements CaseStore {
     const outbox = withoutEntry(current.outbox, consumed);
     const nextActionAt = this.options.schedule({ ...current, outbox });
     tx.update(ref, { [`outbox.${consumed}`]: FieldValue.delete(), nextActionAt });
-    this.counts.commits += 1;
-    this.counts.writes += 1;
     return { ...current, outbox, nextActionAt };
   }
 
   async flushOutbox(caseId: string, now: Date): Promise<number> {
     const ref = this.caseRef(caseId);
     const recorded = await this.db.runTransaction(async (tx): Promise<Recorded> => {
+      // Reads are counted on every attempt (Firestore bills them); writes once committed (below).
       const snap = await tx.get(ref);
       this.counts.reads += 1;
       if (!snap.exists) return [];
@@ -197,10 +204,9 @@ export class FirestoreCaseStore implements CaseStore {
       const attempted: Recorded = due.map((id) => [id, { ...current.outbox[id]!, attempts: current.outbox[id]!.attempts + 1, lastAttemptAt: now.toISOString() }]);
       const outbox = { ...current.outbox, ...Object.fromEntries(attempted) };
       tx.update(ref, { ...Object.fromEntries(attempted.map(([id, entry]) => [`outbox.${id}`, entry])), nextActionAt: this.options.schedule({ ...current, outbox }) });
-      this.counts.commits += 1;
-      this.counts.writes += 1;
       return attempted;
     });
+    if (recorded.length) this.committed(1);
     await this.publish(caseId, recorded);
     return recorded.length;
   }
@@ -215,10 +221,10 @@ export class FirestoreCaseStore implements CaseStore {
 
   async claimNotices(caseId: string, options: ClaimOptions, select: (current: Case) => Notice[]): Promise<ClaimedNotices> {
     const ref = this.caseRef(caseId);
-    return this.db.runTransaction(async (tx): Promise<ClaimedNotices> => {
+    const [claim, wrote] = await this.db.runTransaction(async (tx): Promise<[ClaimedNotices, number]> => {
       const snap = await tx.get(ref);
       this.counts.reads += 1;
-      if (!snap.exists) return { case: null, claimed: [], alreadyDone: 0, inFlight: 0 };
+      if (!snap.exists) return [{ case: null, claimed: [], alreadyDone: 0, inFlight: 0 }, 0];
       const current = Case.parse(snap.data());
       const notices = select(current);
       const refs = notices.map((notice) => this.deliveryRef(caseId, notice.id));
@@ -240,10 +246,21 @@ export class FirestoreCaseStore implements CaseStore {
       });
       const consumed = options.consumes !== undefined && options.consumes in current.outbox ? options.consumes : undefined;
       const discharged = consumed ? this.discharge(tx, ref, current, consumed) : current;
-      if (claimed.length > 0 && !consumed) this.counts.commits += 1;
-      this.counts.writes += claimed.length;
-      return { case: discharged, claimed, alreadyDone, inFlight };
+      return [{ case: discharged, claimed, alreadyDone, inFlight }, claimed.length + (consumed ? 1 : 0)];
     });
+    this.committed(wrote);
+    return claim;
+  }
+
+  /**
+   * Counts a commit of `documents` writes (none: nothing was committed). Called once the commit
+   * succeeded: Firestore bills the writes of a committed transaction, not those of an attempt that
+   * was retried (whose reads are billed, and counted where they are made).
+   */
+  private committed(documents: number): void {
+    if (documents === 0) return;
+    this.counts.commits += 1;
+    this.counts.writes += documents;
   }
 
   async settleNotices(caseId: string, outcomes: readonly NoticeOutcome[]): Promise<void> {
@@ -260,6 +277,15 @@ export class FirestoreCaseStore implements CaseStore {
   /** `cases/{id}/notifications/{noticeId}`: a notice's delivery record. */
   private deliveryRef(caseId: string, noticeId: string): DocumentReference {
     return this.caseRef(caseId).collection('notifications').doc(noticeId);
+  }
+
+  /** A message kept out of the outbox ({@link CaseStoreOptions.announces}): published once, its failure only logged. */
+  private async publishUnrecorded(caseId: string, message: OutgoingMessage): Promise<void> {
+    try {
+      await this.options.bus.publish(asTopic(message.topic), { type: message.type, data: { ...message.data, caseId }, trace: message.trace });
+    } catch (error) {
+      this.options.log.warn('publish failed after the commit; the message told nobody anything, so it is not kept', { caseId, topic: message.topic, error });
+    }
   }
 
   /**

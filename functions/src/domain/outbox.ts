@@ -86,15 +86,16 @@ export const ANNOUNCED_EVENT_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * The `case-updated` message of one commit, when it has one: the status it left, and which events
- * it appended (ID and type, never their content: the outbox sits on the case document, which
- * customers may read, and an internal event's content is not theirs).
+ * The `case-updated` message of one commit, when it has one: the status it left, and the events it
+ * appended: a public event whole (notify then needs no read of it), an internal one by ID and type
+ * only (the outbox sits on the case document, which customers may read, and an internal event's
+ * content is not theirs).
  */
 export function caseUpdatedMessage(
   before: { status: string } | null,
   after: { status: string; version: number },
   caseId: string,
-  events: readonly { id: string; type: string; internal: boolean }[],
+  events: readonly { id: string; type: string; internal: boolean; at?: string; actor?: unknown; data?: unknown }[],
 ): OutgoingMessage | null {
   const moved = before === null || before.status !== after.status;
   if (!moved && !events.some((event) => ANNOUNCED_EVENT_TYPES.has(event.type))) return null;
@@ -106,7 +107,7 @@ export function caseUpdatedMessage(
       version: after.version,
       status: after.status,
       ...(before && moved ? { from: before.status } : {}),
-      events: events.map(({ id, type, internal }) => ({ id, type, internal })),
+      events: events.map(({ id, type, internal, at, actor, data }) => (internal ? { id, type, internal } : { id, type, internal, at, actor, data })),
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { CloudEventFunction } from '@google-cloud/functions-framework';
 import { z } from 'zod';
 import type { Config } from '../config.js';
-import { SYSTEM, TIMELINE_EVENT_TYPES, type Case, type TimelineEvent } from '../domain/case-model.js';
+import { SYSTEM, TIMELINE_EVENT_TYPES, TimelineEvent, type Case } from '../domain/case-model.js';
 import { justChange } from '../domain/case-change.js';
 import type { IdentifiedEvent, Notice, NoticeContext } from '../domain/notices.js';
 import { noticesFor } from '../domain/notification-policy.js';
@@ -27,7 +27,8 @@ export const NOTICE_LEASE_MS = 90_000;
 /** `case-updated` as the store derives it (domain/outbox.ts `caseUpdatedMessage`): event IDs and types, no content. */
 const CaseUpdated = z.object({
   version: z.number().int().positive(),
-  events: z.array(z.object({ id: z.string().min(1), type: z.string(), internal: z.boolean() })).default([]),
+  // Public events come whole (domain/outbox.ts); internal ones by ID, to be read.
+  events: z.array(z.looseObject({ id: z.string().min(1), type: z.string(), internal: z.boolean() })).default([]),
 });
 
 export const caseUrlOf = (publicUrl: string, caseId: string): string => `${publicUrl}/app/cases/${encodeURIComponent(caseId)}`;
@@ -56,8 +57,13 @@ export function notifyHandler(deps: NotifyDeps): CloudEventFunction {
   return pubsubStep('notify', deps.log, async ({ caseId, data, outboxId }) => {
     const parsed = CaseUpdated.safeParse(data);
     if (!parsed.success) return { kind: 'skipped', reason: 'not a case-updated message (no version or events)' };
-    const named = parsed.data.events.map((e) => e.id);
-    const events: IdentifiedEvent[] = named.length ? await deps.store.events(caseId, named) : [];
+    const carried = parsed.data.events.flatMap(({ id, ...rest }) => {
+      const event = rest.internal ? undefined : TimelineEvent.safeParse(rest).data;
+      return event ? [{ ...event, id }] : [];
+    });
+    const toRead = parsed.data.events.filter((e) => !carried.some((c) => c.id === e.id)).map((e) => e.id);
+    const read: IdentifiedEvent[] = toRead.length ? await deps.store.events(caseId, toRead) : [];
+    const events = parsed.data.events.flatMap((e) => [...carried, ...read].filter((x) => x.id === e.id));
     const update = { caseId, version: parsed.data.version, events };
     const claim = await deps.store.claimNotices(caseId, { consumes: outboxId, now: deps.clock.now(), leaseMs: NOTICE_LEASE_MS }, (c) => noticesFor(update, c));
     if (!claim.case) return { kind: 'unknown_case' };
