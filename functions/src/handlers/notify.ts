@@ -24,7 +24,7 @@ export interface NotifyDeps extends Omit<StepDeps, 'config'> {
  */
 export const NOTICE_LEASE_MS = 90_000;
 
-/** `case-updated` as the store derives it (domain/outbox.ts `caseUpdatedMessage`): event IDs and types, no content. */
+/** `case-updated` as the store derives it (domain/outbox.ts `caseUpdatedMessage`): public events whole, internal ones by ID and type. */
 const CaseUpdated = z.object({
   version: z.number().int().positive(),
   // Public events come whole (domain/outbox.ts); internal ones by ID, to be read.
