@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { caseUpdatedMessage, dueEntries, earliest, entryDueAt, outboxDueAt, outboxEntryId, OUTBOX_MAX_BACKOFF_MS, OUTBOX_REDELIVERY_MS, type OutboxEntry } from '../../functions/src/domain/outbox.js';
+import { caseUpdatedMessage, dueEntries, earliest, entryDueAt, outboxDueAt, outboxEntryId, OUTBOX_MAX_ATTEMPTS, OUTBOX_MAX_BACKOFF_MS, OUTBOX_REDELIVERY_MS, type OutboxEntry } from '../../functions/src/domain/outbox.js';
 
 const entry = (recordedAt: string, attempts = 0, lastAttemptAt: string | null = null): OutboxEntry => ({ topic: 'case-updated', type: 'case.status_changed', data: {}, recordedAt, attempts, lastAttemptAt });
 const T = '2026-11-23T09:00:00.000Z';
@@ -21,9 +21,17 @@ describe('when the sweep publishes an entry again', () => {
     { name: 'a minute after it was recorded', e: entry(T), due: at(OUTBOX_REDELIVERY_MS) },
     { name: 'two minutes after the first attempt', e: entry(T, 1, at(60_000)), due: at(60_000 + 2 * OUTBOX_REDELIVERY_MS) },
     { name: 'four minutes after the second', e: entry(T, 2, at(180_000)), due: at(180_000 + 4 * OUTBOX_REDELIVERY_MS) },
-    { name: 'never more than 30 minutes apart', e: entry(T, 12, at(0)), due: at(OUTBOX_MAX_BACKOFF_MS) },
+    { name: 'never more than 30 minutes apart', e: entry(T, OUTBOX_MAX_ATTEMPTS - 1, at(0)), due: at(OUTBOX_MAX_BACKOFF_MS) },
   ])('$name', ({ e, due }) => {
     expect(new Date(entryDueAt(e)).toISOString()).toBe(due);
+  });
+
+  it(`leaves an entry alone after ${OUTBOX_MAX_ATTEMPTS} republications: it is no longer due, and does not hold the case's schedule`, () => {
+    const given = entry(T, OUTBOX_MAX_ATTEMPTS, at(0));
+    expect(entryDueAt(given)).toBe(Number.POSITIVE_INFINITY);
+    expect(dueEntries({ v000001_case_received: given }, new Date(at(365 * 24 * 3600_000)))).toEqual([]);
+    expect(outboxDueAt({ v000001_case_received: given })).toBeNull();
+    expect(outboxDueAt({ v000001_case_received: given, v000002_case_updated: entry(T) })).toBe(at(60_000));
   });
 
   it('is due for the earliest of the case’s entries, and only for those whose time has come', () => {

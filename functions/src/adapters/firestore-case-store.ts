@@ -142,7 +142,7 @@ export class FirestoreCaseStore implements CaseStore {
       if (!snap?.exists) return [{ found: false }, [], 0];
       const current = Case.parse(snap.data());
       if (receiptSnap?.exists) return [{ found: true, changed: false, case: current, duplicate: true, receipt: receiptSnap.data() ?? {} }, [], 0];
-      const consumed = options.consumes !== undefined && options.consumes in current.outbox ? options.consumes : undefined;
+      const consumed = options.consumes !== undefined && Object.hasOwn(current.outbox, options.consumes) ? options.consumes : undefined;
       const { change, result } = decide(current);
       if (!change) {
         const discharged = consumed ? this.discharge(tx, ref, current, consumed) : current;
@@ -244,7 +244,7 @@ export class FirestoreCaseStore implements CaseStore {
         else tx.update(refs[index]!, { ...claim });
         claimed.push(notice);
       });
-      const consumed = options.consumes !== undefined && options.consumes in current.outbox ? options.consumes : undefined;
+      const consumed = options.consumes !== undefined && Object.hasOwn(current.outbox, options.consumes) ? options.consumes : undefined;
       const discharged = consumed ? this.discharge(tx, ref, current, consumed) : current;
       return [{ case: discharged, claimed, alreadyDone, inFlight }, claimed.length + (consumed ? 1 : 0)];
     });

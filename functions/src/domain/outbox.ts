@@ -15,6 +15,12 @@ import { z } from 'zod';
 export const OUTBOX_REDELIVERY_MS = 60_000;
 /** Redeliveries back off, doubling from {@link OUTBOX_REDELIVERY_MS}, up to this. */
 export const OUTBOX_MAX_BACKOFF_MS = 30 * 60_000;
+/**
+ * After this many republications an entry is left alone: its consumer fails it every time (each round
+ * also dead-letters it, which the duty channel hears of), so publishing it again only repeats the alarm.
+ * It stays on the case for an engineer to see, and is no longer due.
+ */
+export const OUTBOX_MAX_ATTEMPTS = 8;
 
 // case-model.ts holds the outbox in the case, so nothing of it is imported here (no cycle): the same IsoTime.
 const IsoTime = z.iso.datetime();
@@ -49,15 +55,16 @@ export interface OutgoingMessage {
  */
 export const outboxEntryId = (version: number, topic: string): string => `v${String(version).padStart(6, '0')}_${topic.replace(/[^A-Za-z0-9]/g, '_')}`;
 
-/** When an entry is next due for the sweep. */
+/** When an entry is next due for the sweep (never, once it was republished {@link OUTBOX_MAX_ATTEMPTS} times). */
 export function entryDueAt(entry: OutboxEntry): number {
+  if (entry.attempts >= OUTBOX_MAX_ATTEMPTS) return Number.POSITIVE_INFINITY;
   const since = Date.parse(entry.lastAttemptAt ?? entry.recordedAt);
   return since + Math.min(OUTBOX_REDELIVERY_MS * 2 ** entry.attempts, OUTBOX_MAX_BACKOFF_MS);
 }
 
 /** The earliest moment an entry of `outbox` is due, or null when it is empty. */
 export function outboxDueAt(outbox: Outbox): string | null {
-  const due = Object.values(outbox).map(entryDueAt);
+  const due = Object.values(outbox).map(entryDueAt).filter(Number.isFinite);
   return due.length ? new Date(Math.min(...due)).toISOString() : null;
 }
 
