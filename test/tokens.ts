@@ -4,6 +4,7 @@
  * FIREBASE_AUTH_EMULATOR_HOST and a `demo-` project (functions/src/adapters/id-token-verifier.ts);
  * test/integration/auth-emulator.test.ts checks that the real emulator's tokens have this shape.
  */
+import type { Caller, Role } from '../functions/src/domain/caller.js';
 export interface TokenUser {
   uid: string;
   role?: string;
@@ -48,3 +49,13 @@ export const PEOPLE = {
 
 /** `Authorization: Bearer …` for one of {@link PEOPLE} (or any user) on a project. */
 export const authAs = (projectId: string, user: TokenUser, now?: Date): Record<string, string> => ({ authorization: `Bearer ${emulatorIdToken(projectId, user, now)}` });
+
+/** The caller the functions make of `user`'s token (handlers/authenticate.ts), for domain tests that take a caller. */
+export const callerOf = (user: TokenUser): Caller & { role: Role } => ({
+  uid: user.uid,
+  role: user.role as Role,
+  orgId: user.org ?? null,
+  partnerId: user.partnerId ?? null,
+  name: user.name ?? user.uid,
+  email: user.email ?? null,
+});

@@ -1,8 +1,8 @@
 import { PubSub } from '@google-cloud/pubsub';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { ControllableClock } from '../../dev/controllable-clock.js';
 import { eventually } from '../../dev/eventually.js';
-import { startLocalStack, type LocalStack } from '../../dev/local-stack.js';
+import type { LocalStack } from '../../dev/local-stack.js';
+import { startTestStack } from './test-stack.js';
 import type { Case } from '../../functions/src/domain/case-model.js';
 import { authAs, type TokenUser } from '../tokens.js';
 import { mailAbout as caughtMailAbout, partnerAsked, type CaughtMail } from './caught-mail.js';
@@ -21,16 +21,7 @@ const PETER: TokenUser = { uid: 'demo-customer-initech', role: 'customer', org: 
 const as = (user: TokenUser) => authAs(PROJECT, user, stack.clock.now());
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    firestoreHost: inject('firestoreHost'),
-    pubsubHost: inject('pubsubHost'),
-    authHost: inject('authHost'),
-    port: 0,
-    workflowsPort: 0,
-    clock: new ControllableClock({ start: START, frozen: true }),
-    quiet: true,
-    env: { GOOGLE_CLOUD_PROJECT: PROJECT },
-  });
+  stack = await startTestStack(PROJECT, START);
 });
 afterAll(async () => {
   await stack?.stop();

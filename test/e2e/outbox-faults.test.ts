@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { ControllableClock } from '../../dev/controllable-clock.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../dev/eventually.js';
-import { startLocalStack, type LocalStack } from '../../dev/local-stack.js';
+import type { LocalStack } from '../../dev/local-stack.js';
+import { startTestStack } from './test-stack.js';
 import type { PubSubEventBus } from '../../functions/src/adapters/pubsub-event-bus.js';
 import type { Case, TimelineEvent } from '../../functions/src/domain/case-model.js';
 import type { BusMessage, EventBus, Topic } from '../../functions/src/ports/event-bus.js';
@@ -43,17 +43,7 @@ let stack: LocalStack;
 let faults: FaultyBus;
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    firestoreHost: inject('firestoreHost'),
-    pubsubHost: inject('pubsubHost'),
-    authHost: inject('authHost'),
-    port: 0,
-    workflowsPort: 0,
-    clock: new ControllableClock({ start: START, frozen: true }),
-    quiet: true,
-    env: { GOOGLE_CLOUD_PROJECT: PROJECT },
-    wrapBus: (real: PubSubEventBus) => (faults = new FaultyBus(real)),
-  });
+  stack = await startTestStack(PROJECT, START, { wrapBus: (real: PubSubEventBus) => (faults = new FaultyBus(real)) });
 });
 afterAll(async () => {
   await stack?.stop();

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { ControllableClock } from '../../dev/controllable-clock.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../dev/eventually.js';
-import { startLocalStack, type LocalStack } from '../../dev/local-stack.js';
+import type { LocalStack } from '../../dev/local-stack.js';
+import { startTestStack } from './test-stack.js';
 import type { Case } from '../../functions/src/domain/case-model.js';
 import { authAs, type TokenUser } from '../tokens.js';
 
@@ -24,16 +24,7 @@ const CONFLUENT: TokenUser = { uid: 'demo-partner-confluent', role: 'partner', p
 const as = (user: TokenUser) => authAs(PROJECT, user, stack.clock.now());
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    firestoreHost: inject('firestoreHost'),
-    pubsubHost: inject('pubsubHost'),
-    authHost: inject('authHost'),
-    port: 0,
-    workflowsPort: 0,
-    clock: new ControllableClock({ start: START, frozen: true }),
-    quiet: true,
-    env: { GOOGLE_CLOUD_PROJECT: PROJECT },
-  });
+  stack = await startTestStack(PROJECT, START);
 });
 afterAll(async () => {
   await stack?.stop();

@@ -1,14 +1,14 @@
+import { SmtpMailer } from '../../functions/src/adapters/smtp-mailer.js';
+import { GoogleChatWebhook } from '../../functions/src/adapters/google-chat-webhook.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CloudEvent, CloudEventFunction } from '@google-cloud/functions-framework';
 import { getFunction } from '@google-cloud/functions-framework/testing';
-import nodemailer from 'nodemailer';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
 import { SYSTEM, type Case, type TimelineEvent } from '../../functions/src/domain/case-model.js';
 import type { Assignee } from '../../functions/src/domain/case-change.js';
-import { DeliveryFailed, type ChatChannel, type ChatMessage, type Email, type Mailer } from '../../functions/src/ports/notification-channels.js';
 import { aCaseIn, anEvent, anOrg } from '../builders.js';
 import { createHarness, resetFirestore, seedOrgs, type Harness } from './harness.js';
 
@@ -52,30 +52,6 @@ class SmtpSink {
   }
 }
 
-/** The Mailer port over nodemailer, as the SMTP adapter does: 5xx is permanent, anything else may pass later. */
-class NodemailerMailer implements Mailer {
-  constructor(private readonly port: () => number) {}
-  async send(email: Email): Promise<void> {
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: this.port(), secure: false, ignoreTLS: true });
-    try {
-      await transport.sendMail({
-        from: { name: 'Tandem Support', address: 'support@tandem.test' },
-        to: email.to.name ? { name: email.to.name, address: email.to.address } : email.to.address,
-        subject: email.subject,
-        text: email.text,
-        html: email.html,
-        messageId: email.messageId,
-        references: email.references,
-      });
-    } catch (error) {
-      const code = (error as { responseCode?: number }).responseCode;
-      throw new DeliveryFailed(`SMTP refused: ${(error as Error).message}`, code !== undefined && code >= 500, code === undefined ? undefined : String(code));
-    } finally {
-      transport.close();
-    }
-  }
-}
-
 /** A Google Chat incoming webhook: records every message and its thread key. */
 class ChatSink {
   readonly received: { threadKey: string | null; messageId: string | null; body: Record<string, unknown> }[] = [];
@@ -104,16 +80,6 @@ class ChatSink {
   }
 }
 
-/** The ChatChannel port over the webhook, as the Chat adapter does. */
-class WebhookChat implements ChatChannel {
-  constructor(private readonly url: () => string) {}
-  async post(message: ChatMessage): Promise<void> {
-    const query = new URLSearchParams({ threadKey: message.threadKey, messageId: message.messageId, messageReplyOption: 'REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD' });
-    const res = await fetch(`${this.url()}?${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message.body) });
-    if (!res.ok) throw new DeliveryFailed(`chat answered ${res.status}`, res.status >= 400 && res.status < 500 && res.status !== 429, String(res.status));
-  }
-}
-
 const smtp = new SmtpSink();
 const chat = new ChatSink();
 let h: Harness;
@@ -122,7 +88,8 @@ let alertDeadLetter: CloudEventFunction;
 
 beforeAll(async () => {
   await Promise.all([smtp.start(), chat.start()]);
-  h = createHarness({ mailer: new NodemailerMailer(() => smtp.port), chat: new WebhookChat(() => chat.url) });
+  // The real adapters, against a real SMTP server and an HTTP receiver.
+  h = createHarness({ mailer: new SmtpMailer({ url: `smtp://127.0.0.1:${smtp.port}`, from: 'Tandem Support <support@tandem.test>' }), chat: new GoogleChatWebhook({ url: chat.url }) });
   notify = getFunction('notify') as CloudEventFunction;
   alertDeadLetter = getFunction('alertDeadLetter') as CloudEventFunction;
 });

@@ -8,7 +8,7 @@ import { DEFAULT_FIRST_RESPONSE_MINUTES } from '../../functions/src/domain/sla-p
 import { validate } from '../../functions/src/handlers/http-function.js';
 import { aCaseIn, anAcknowledgedEscalation, anSla, minutesAfter } from '../builders.js';
 import { ACTIONS, BODIES, caseFor, netappCase, ROLES, TABLE } from '../case-actions-table.js';
-import { PEOPLE, type TokenUser } from '../tokens.js';
+import { callerOf, PEOPLE } from '../tokens.js';
 
 /**
  * decideAction (domain/case-actions.ts) against the contract of `POST /cases/{caseId}/actions`,
@@ -21,14 +21,6 @@ import { PEOPLE, type TokenUser } from '../tokens.js';
 /** An hour after the cases were raised: the time every action is taken at, unless a test says otherwise. */
 const AT = new Date(minutesAfter(60));
 
-const callerOf = (user: TokenUser): Caller & { role: Role } => ({
-  uid: user.uid,
-  role: user.role as Role,
-  orgId: user.org ?? null,
-  partnerId: user.partnerId ?? null,
-  name: user.name ?? user.uid,
-  email: user.email ?? null,
-});
 const ADA = callerOf(PEOPLE.ada);
 const GRACE = callerOf(PEOPLE.grace);
 const NETAPP = callerOf(PEOPLE.netapp);

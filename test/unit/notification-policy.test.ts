@@ -15,7 +15,7 @@ import { classifyCase } from '../../functions/src/domain/triage-classification.j
 import { classifyStep, prioritizeStep, routeStep } from '../../functions/src/domain/triage-steps.js';
 import { aCase, aCaseIn, anEvent, anOrg, aPartner, aSubmission, minutesAfter, T0 } from '../builders.js';
 import { netappCase } from '../case-actions-table.js';
-import { PEOPLE, type TokenUser } from '../tokens.js';
+import { callerOf, PEOPLE } from '../tokens.js';
 
 /**
  * noticesFor (domain/notification-policy.ts) against the notification table of the contract. Every
@@ -27,14 +27,6 @@ import { PEOPLE, type TokenUser } from '../tokens.js';
 const AT = new Date(minutesAfter(60));
 const DAY = 24 * 60;
 
-const callerOf = (user: TokenUser): Caller & { role: Role } => ({
-  uid: user.uid,
-  role: user.role as Role,
-  orgId: user.org ?? null,
-  partnerId: user.partnerId ?? null,
-  name: user.name ?? user.uid,
-  email: user.email ?? null,
-});
 const ADA = callerOf(PEOPLE.ada);
 const GRACE = callerOf(PEOPLE.grace);
 const NETAPP = callerOf(PEOPLE.netapp);
