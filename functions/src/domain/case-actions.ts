@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { applyPatch, type CaseChange, type StatusMove } from './case-change.js';
 import { actorOf, type Caller, type Role } from './caller.js';
 import { DocumentId, Priority, VendorContact, type Actor, type Case, type CaseStatus, type TimelineEvent, type TimelineEventType } from './case-model.js';
-import { changeStatus, isOpen } from './case-state-machine.js';
+import { ACTION_ROLES, actionApplies } from './action-availability.js';
+import { changeStatus } from './case-state-machine.js';
 import { applyPartnerEvent, type PartnerEventType } from './partner-escalation.js';
 import { domainError, fail, ok, type Result } from './result.js';
 import { startSla, type SlaTable } from './sla-policy.js';
@@ -45,23 +46,6 @@ export type CaseActionRequest = z.infer<typeof CaseActionRequest>;
 export type CaseActionName = CaseActionRequest['action'];
 export const CASE_ACTIONS = CaseActionRequest.options.map((o) => o.shape.action.value) as CaseActionName[];
 
-/** Who may take each action (on a case they can see). */
-export const ACTION_ROLES: Record<CaseActionName, readonly Role[]> = {
-  reply: ['customer', 'engineer'],
-  add_note: ['engineer'],
-  assign: ['engineer'],
-  set_priority: ['engineer'],
-  request_info: ['engineer', 'partner'],
-  resolve: ['engineer', 'partner'],
-  refer_to_vendor: ['engineer'],
-  escalate_to_partner: ['engineer'],
-  acknowledge: ['partner'],
-  update: ['partner'],
-  decline: ['partner'],
-  withdraw: ['customer'],
-  confirm_resolution: ['customer'],
-  reopen: ['customer'],
-};
 
 /** The partner callback each partner action is. */
 const PARTNER_EVENTS: Partial<Record<CaseActionName, PartnerEventType>> = {
@@ -127,6 +111,7 @@ export function decideAction(current: Case, request: CaseActionRequest, ctx: Act
   const actor = actorOf(caller);
   const partnerEvent = PARTNER_EVENTS[request.action];
   if (caller.role === 'partner' && partnerEvent) return partnerAction(current, request, partnerEvent, ctx);
+  if (!actionApplies(caller.role, request.action, current.status)) return refusedStatus(current, request.action);
 
   const move = (to: CaseStatus, reason: string, data: Record<string, unknown>) => {
     const moved = changeStatus(current, to, { at, actor, reason, data });
@@ -136,7 +121,6 @@ export function decideAction(current: Case, request: CaseActionRequest, ctx: Act
 
   switch (request.action) {
     case 'reply': {
-      if (!isOpen(current.status)) return refusedStatus(current, 'reply');
       // The customer's answer to a question resumes the case where it was.
       if (caller.role === 'customer' && current.status === 'awaiting_customer' && current.resumeStatus) {
         return move(current.resumeStatus, 'customer_replied', { message: request.message });
@@ -149,12 +133,10 @@ export function decideAction(current: Case, request: CaseActionRequest, ctx: Act
     case 'add_note':
       return only({ patch: {}, events: [entry('note_added', actor, at, { message: request.message }, true)] });
     case 'assign': {
-      if (!isOpen(current.status)) return refusedStatus(current, 'assign');
       const assignee = request.assignee ?? { uid: caller.uid, name: caller.name, ...(caller.email ? { email: caller.email } : {}) };
       return only({ patch: {}, events: [entry('case_assigned', actor, at, { assignee }, true)], internal: { assignee } });
     }
     case 'set_priority': {
-      if (!isOpen(current.status)) return refusedStatus(current, 'set_priority');
       const sla = current.sla ? resetClock(current, request.priority, ctx) : null;
       if (current.sla && !sla) return fail(domainError('invalid_request', `There is no first-response target for ${request.priority} on this plan.`, { issues: [{ path: 'priority', message: 'Choose a priority this plan has a target for' }] }));
       return only({
@@ -163,13 +145,10 @@ export function decideAction(current: Case, request: CaseActionRequest, ctx: Act
       });
     }
     case 'request_info':
-      if (!['in_progress', 'partner_engaged'].includes(current.status)) return refusedStatus(current, 'request_info');
       return move('awaiting_customer', 'information_requested', { message: request.message });
     case 'resolve':
-      if (!['in_progress', 'partner_engaged'].includes(current.status)) return refusedStatus(current, 'resolve');
       return move('resolved', 'engineer_resolved', { message: request.message });
     case 'refer_to_vendor': {
-      if (current.status !== 'in_progress') return refusedStatus(current, 'refer_to_vendor');
       const moved = changeStatus(current, 'referred_to_vendor', {
         at,
         actor,
@@ -181,7 +160,6 @@ export function decideAction(current: Case, request: CaseActionRequest, ctx: Act
       return only({ patch: { ...moved.value.patch, referral }, events: [moved.value.event] }, [{ from: current.status, to: 'referred_to_vendor' }]);
     }
     case 'escalate_to_partner': {
-      if (current.status !== 'in_progress') return refusedStatus(current, 'escalate_to_partner');
       if (current.escalationRequest) return fail(domainError('invalid_transition', 'An escalation to a partner is already on its way.', { details: { status: current.status } }));
       const matched = current.triage?.matched?.kind === 'partner' ? current.triage.matched.id : null;
       const partnerId = request.partnerId ?? matched;
@@ -206,13 +184,10 @@ export function decideAction(current: Case, request: CaseActionRequest, ctx: Act
       });
     }
     case 'withdraw':
-      if (!isOpen(current.status)) return refusedStatus(current, 'withdraw');
       return move('closed', 'customer_withdrew', request.message ? { message: request.message } : {});
     case 'confirm_resolution':
-      if (current.status !== 'resolved') return refusedStatus(current, 'confirm_resolution');
       return move('closed', 'customer_confirmed_resolution', request.message ? { message: request.message } : {});
     case 'reopen':
-      if (current.status !== 'resolved') return refusedStatus(current, 'reopen');
       return move('in_progress', 'customer_reopened', { message: request.message });
     case 'acknowledge':
     case 'update':
