@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { applyPatch, type CaseChange, type StatusMove } from './case-change.js';
 import { actorOf, type Caller, type Role } from './caller.js';
-import { DocumentId, Priority, VendorContact, type Actor, type Case, type CaseStatus, type TimelineEvent, type TimelineEventType } from './case-model.js';
+import { DocumentId, Priority, requiredText, VendorContact, type Actor, type Case, type CaseStatus, type TimelineEvent, type TimelineEventType } from './case-model.js';
 import { ACTION_ROLES, actionApplies } from './action-availability.js';
 import { changeStatus } from './case-state-machine.js';
 import { applyPartnerEvent, type PartnerEventType } from './partner-escalation.js';
@@ -15,8 +15,9 @@ import { startSla, type SlaTable } from './sla-policy.js';
  * and a partner's integration cannot disagree.
  */
 
-const Message = z.string().trim().min(1, 'Write a message').max(10_000, 'Keep the message to 10,000 characters');
+const Message = requiredText('Write a message', 10_000, 'Keep the message to 10,000 characters');
 const OptionalMessage = Message.optional();
+const PartnerTicketId = requiredText('Enter your ticket number, or leave it out', 200, 'Keep the ticket number to 200 characters').optional();
 const ExpectedVersion = z.number().int().positive('A version is a positive whole number').optional();
 
 const action = <A extends string, S extends z.ZodRawShape>(name: A, shape: S) =>
@@ -35,8 +36,8 @@ export const CaseActionRequest = z.discriminatedUnion('action', [
   action('resolve', { message: Message }),
   action('refer_to_vendor', { vendorContact: VendorContact, message: Message }),
   action('escalate_to_partner', { partnerId: DocumentId.optional(), message: OptionalMessage }),
-  action('acknowledge', { partnerTicketId: z.string().trim().min(1).max(200).optional(), message: OptionalMessage }),
-  action('update', { message: Message, partnerTicketId: z.string().trim().min(1).max(200).optional() }),
+  action('acknowledge', { partnerTicketId: PartnerTicketId, message: OptionalMessage }),
+  action('update', { message: Message, partnerTicketId: PartnerTicketId }),
   action('decline', { message: Message }),
   action('withdraw', { message: OptionalMessage }),
   action('confirm_resolution', { message: OptionalMessage }),

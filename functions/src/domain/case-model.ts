@@ -13,13 +13,13 @@ export const IsoTime = z.iso.datetime();
  * would name another path, and other characters have no business in an ID.
  */
 export const DOCUMENT_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
-export const DocumentId = z.string().regex(DOCUMENT_ID_PATTERN, 'An ID is 1–128 letters, digits, - or _');
+export const DocumentId = z.string({ error: 'An ID is 1–128 letters, digits, - or _' }).regex(DOCUMENT_ID_PATTERN, 'An ID is 1–128 letters, digits, - or _');
 
 export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
-export const Priority = z.enum(PRIORITIES);
+export const Priority = z.enum(PRIORITIES, { error: 'Choose a priority: P1, P2, P3 or P4' });
 export type Priority = z.infer<typeof Priority>;
 
-export const Environment = z.enum(['production', 'non_production']);
+export const Environment = z.enum(['production', 'non_production'], { error: 'Choose production or not production' });
 export type Environment = z.infer<typeof Environment>;
 
 export const CASE_STATUSES = [
@@ -39,32 +39,35 @@ export type CaseStatus = z.infer<typeof CaseStatus>;
 export const Approach = z.enum(['collaborative', 'workload', 'third_party_vendor']);
 export type Approach = z.infer<typeof Approach>;
 
+/**
+ * Text a person must give, with the same words whether it is missing, empty or not text at all: a
+ * form shows the message beside its field, so it says what to do, never what the schema expected.
+ */
+export const requiredText = (message: string, max: number, tooLong = `Keep it to ${max.toLocaleString('en')} characters`) =>
+  z.string({ error: message }).trim().min(1, message).max(max, tooLong);
+
 export const Contact = z.object({
-  name: z.string().trim().min(1, 'Enter the contact name').max(200),
-  email: z.email('Enter a valid email address').max(320),
-});
+  name: requiredText('Enter the contact name', 200),
+  email: z.email({ error: 'Enter an email address, like name@example.com' }).max(320, 'Keep the email address to 320 characters'),
+}, { error: 'Give the contact a name and an email address' });
 export type Contact = z.infer<typeof Contact>;
 
 /** What a customer submits through `POST /cases` (after the HTML form's flat fields are mapped). */
 export const CaseSubmission = z.object({
   orgId: z
-    .string()
+    .string({ error: 'Enter your organization ID' })
     .trim()
     .min(1, { message: 'Enter your organization ID', abort: true })
     .regex(DOCUMENT_ID_PATTERN, 'An organization ID is letters, digits, - or _'),
   contact: Contact,
-  subject: z.string().trim().min(1, 'Enter a subject').max(200, 'Keep the subject to 200 characters'),
-  description: z
-    .string()
-    .trim()
-    .min(1, 'Describe the problem')
-    .max(10_000, 'Keep the description to 10,000 characters'),
-  product: z.string().trim().min(1, 'Name the product').max(200),
-  vendor: z.string().trim().min(1, "Name the product's vendor").max(200),
+  subject: requiredText('Enter a subject', 200, 'Keep the subject to 200 characters'),
+  description: requiredText('Describe the problem', 10_000, 'Keep the description to 10,000 characters'),
+  product: requiredText('Name the product', 200),
+  vendor: requiredText("Name the product's vendor", 200),
   priority: Priority,
   environment: Environment,
   googleCloudProjectId: z
-    .string()
+    .string({ error: 'A Google Cloud project ID is text, like my-project-123' })
     .trim()
     .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'A Google Cloud project ID is 6–30 lowercase letters, digits or hyphens')
     .optional(),
@@ -157,11 +160,11 @@ export const Escalation = z.object({
 export type Escalation = z.infer<typeof Escalation>;
 
 export const VendorContact = z.object({
-  name: z.string().trim().min(1, "Enter the vendor's name for the customer").max(200),
+  name: requiredText("Enter the vendor's name for the customer", 200),
   url: z.url('Enter the vendor support page as a full address, https://…').max(2000).optional(),
   email: z.email("Enter the vendor's support email address").max(320).optional(),
-  phone: z.string().trim().min(3).max(50).optional(),
-});
+  phone: z.string({ error: 'Enter a phone number' }).trim().min(3, 'Enter a phone number with at least 3 digits').max(50, 'Keep the phone number to 50 characters').optional(),
+}, { error: 'Say who the vendor is: a name, and a support page, email or phone' });
 export type VendorContact = z.infer<typeof VendorContact>;
 
 export const Referral = z.object({ vendorContact: VendorContact, message: z.string(), referredAt: IsoTime });
