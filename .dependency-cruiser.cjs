@@ -49,6 +49,13 @@ module.exports = {
       to: { path: ['^test/', '^bench/'] },
     },
     {
+      name: 'web-app-reaches-only-the-pure-domain',
+      comment: 'The browser bundle may share the pure domain (its types, the action table), never a handler, an adapter, a server client or the dev stack.',
+      severity: 'error',
+      from: { path: '^web/src' },
+      to: { path: ['^functions/src/(adapters|handlers|ports)', '^functions/src/[^/]+\\.ts$', '^dev/', '^test/', '^bench/', '^node_modules/(@google-cloud|firebase-admin|zod)'] },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},
@@ -66,6 +73,6 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { extensions: ['.ts', '.js'], exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js'], exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
   },
 };

@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { ControllableClock } from './controllable-clock.js';
@@ -24,6 +25,9 @@ import { ChatCatcher } from './chat-catcher.js';
 import { startMailCatcher } from './mail-catcher.js';
 import { startWorkflowsRunner, type WorkflowsRunner } from './workflows-runner/api-server.js';
 import { createLocalWorkflowsClient } from './workflows-runner/client.js';
+import { buildWeb, type WebBuild } from '../web/build.js';
+import { DEMO_PASSWORD } from './seed-data.js';
+import { loadFirestoreRules, webAppRoute } from './web-app.js';
 
 export interface LocalStackOptions {
   env?: Record<string, string | undefined>;
@@ -80,6 +84,8 @@ export interface LocalStack {
    */
   advanceClock(ms: number): Promise<{ now: Date; sweeps: number; acted: number }>;
   emulators: { firestore: RunningEmulator; pubsub: RunningEmulator; auth: RunningEmulator };
+  /** The web app served at `${url}/app/`: built at start, with the size of its JavaScript. */
+  web: WebBuild;
   /** `users`: the demo users (dev/seed-data.ts), created or brought back to their claims and password. */
   seeded: { orgs: number; partners: number; workloads: number; queues: number; users: number };
   stop(): Promise<void>;
@@ -163,7 +169,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Every Pub/Sub function's push subscription, as in production (functions/src/function-triggers.ts).
     await ensurePubSubTopology(pubsubClient, projectId, url, pushTargets(), deadLetterSubscriptions());
     await deployWorkflows(workflowsRunner.url, projectId, config.workflows.location);
-    const [data, users] = await Promise.all([seedDemoData(db, url), seedDemoUsers(authHost, projectId)]);
+    // The web app, built for this stack (two stacks side by side do not share a build), and the rules the browser reads under.
+    const webDir = await mkdtemp(join(tmpdir(), 'tandem-web-'));
+    stops.push(() => rm(webDir, { recursive: true, force: true }));
+    const [data, users, web] = await Promise.all([
+      seedDemoData(db, url),
+      seedDemoUsers(authHost, projectId),
+      buildWeb({ outDir: webDir }),
+      loadFirestoreRules(firestoreHost, projectId),
+    ]);
+    const [firestoreHostname, firestorePort] = splitHostPort(firestoreHost);
+    const webApp = await webAppRoute(webDir, {
+      projectId,
+      apiKey: 'demo-api-key',
+      authDomain: `${projectId}.firebaseapp.com`,
+      emulators: { authUrl: `http://${authHost}`, firestoreHost: firestoreHostname, firestorePort, demoPassword: DEMO_PASSWORD },
+    });
     const seeded = { ...data, users: users.created + users.updated };
 
     const partners = new PartnerSimulator({ clock, secrets: stack.deps.secrets, log: stack.deps.log }, options.partnerBehaviours);
@@ -186,14 +207,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const advanceClock = (ms: number) => followups.advance(ms);
     // Every route of the function table on the one base URL, the internal ones too: the workflow calls them here.
-    router.handle(createRouter({ httpRoutes: httpRoutes(), devRoutes: [clockRoute(clock, advanceClock), caseViewRoute(store), partners.route(), chatCatcher.route()] }));
+    router.handle(createRouter({ httpRoutes: httpRoutes(), devRoutes: [webApp, clockRoute(clock, advanceClock), caseViewRoute(store), partners.route(), chatCatcher.route()] }));
     followups.start();
     stops.push(async () => followups.stop());
-    return { url, workflowsUrl: workflowsRunner.url, workflowsRunner, config, clock, store, registry: stack.deps.registry, db, partners, mail, chat, advanceClock, emulators: { firestore, pubsub, auth }, seeded, stop: stopAll };
+    return { url, workflowsUrl: workflowsRunner.url, workflowsRunner, config, clock, store, registry: stack.deps.registry, db, partners, mail, chat, advanceClock, emulators: { firestore, pubsub, auth }, web, seeded, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
   }
+}
+
+function splitHostPort(hostPort: string): [string, number] {
+  const at = hostPort.lastIndexOf(':');
+  return [hostPort.slice(0, at), Number(hostPort.slice(at + 1))];
 }
 
 /**

@@ -29,6 +29,7 @@ const tokenEnv = [
 const engineer = DEMO_USERS.find((u) => u.claims.role === 'engineer') ?? DEMO_USERS[0]!;
 log(`
 Tandem is running.
+  Web app            ${url}/app/   (sign in as a demo user below: the engineer console, the customer portal, the partner desk)
   Cases API          POST and GET ${url}/cases · GET ${url}/cases/<caseId> · POST ${url}/cases/<caseId>/actions (each with an ID token)
   Follow a case      GET ${url}/_dev/cases/<caseId>   (the case and its timeline; development only, no token)
   Development clock  GET ${url}/_dev/clock · POST ${url}/_dev/clock/advance {"seconds": N}
@@ -38,6 +39,7 @@ Tandem is running.
   Firestore emulator ${emulators.firestore.hostPort} (${reused(emulators.firestore)})
   Pub/Sub emulator   ${emulators.pubsub.hostPort} (${reused(emulators.pubsub)})
   Auth emulator      http://${emulators.auth.hostPort} (${reused(emulators.auth)}; FIREBASE_AUTH_EMULATOR_HOST=${emulators.auth.hostPort})
+  Web app bundle     ${(stack.web.js.gzipBytes / 1024).toFixed(0)} KB of JavaScript gzipped, Firebase included (budget 250 KB)
 
 Demo data: ${seeded.orgs} orgs, ${seeded.partners} partners, ${seeded.workloads} workload technologies, ${seeded.queues} queues.
 ${Object.entries(DEMO_ORGS)
