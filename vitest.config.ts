@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 /**
  * Test tiers as vitest projects: `unit` has no I/O at all; `integration` runs against the gcloud
  * Firestore and Pub/Sub emulators, started once by the global setup on free ports; `workflows` runs
- * the local Cloud Workflows runner through the official client; `e2e` drives the whole local stack.
+ * the local Cloud Workflows runner through the official client; `e2e` drives the whole local stack;
+ * `browser` drives it through the web app, in Chromium.
  */
 export default defineConfig({
   test: {
@@ -35,6 +36,20 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 90_000,
+        },
+      },
+      {
+        test: {
+          // People in Debian's Chromium (playwright-core) on the whole local stack: each role's journey,
+          // axe-core on every page, keyboard use, screenshots in test-output/screenshots/.
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/integration/global-setup.ts'],
+          setupFiles: ['test/integration/setup-env.ts'],
+          fileParallelism: false,
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
         },
       },
       {

@@ -183,7 +183,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       projectId,
       apiKey: 'demo-api-key',
       authDomain: `${projectId}.firebaseapp.com`,
-      emulators: { authUrl: `http://${authHost}`, firestoreHost: firestoreHostname, firestorePort, demoPassword: DEMO_PASSWORD },
+      emulators: { authUrl: `http://${authHost}`, firestoreHost: firestoreHostname, firestorePort, demoPassword: DEMO_PASSWORD, clockUrl: '/_dev/clock' },
     });
     const seeded = { ...data, users: users.created + users.updated };
 

@@ -15,5 +15,7 @@ export interface HostingConfig {
     firestorePort: number;
     /** The demo users' password, which the sign-in page shows. */
     demoPassword?: string;
+    /** The stack's controllable clock (`GET /_dev/clock`): the app's "now" follows it. */
+    clockUrl?: string;
   };
 }
