@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 /**
  * Builds the web app into `dist/web/`: one ES module bundle (`app.js`, Firebase and Preact inside),
- * its stylesheet and `index.html`, which every `/app/…` path serves (Firebase Hosting's rewrite,
+ * its stylesheet (web/src/*.css, app.css first) and `index.html`, which every `/app/…` path serves (Firebase Hosting's rewrite,
  * and the local stack's). `npm run build` and `npm start` call it; it takes about a second.
  */
 
@@ -41,9 +41,11 @@ export async function buildWeb(options: { outDir?: string; minify?: boolean } = 
   });
   if (result.errors.length) throw new Error(result.errors.map((e) => e.text).join('\n'));
   const js = await readFile(join(outDir, 'app.js'));
-  const css = await readFile(join(WEB_DIR, 'src', 'app.css'));
+  // One stylesheet: app.css (the shared look) first, then each part's own (console.css, portal.css …).
+  const sheets = (await readdir(join(WEB_DIR, 'src'))).filter((f) => f.endsWith('.css') && f !== 'app.css').sort();
+  const css = Buffer.concat(await Promise.all(['app.css', ...sheets].map((f) => readFile(join(WEB_DIR, 'src', f)))));
   const version = createHash('sha256').update(js).update(css).digest('hex').slice(0, 12);
-  await copyFile(join(WEB_DIR, 'src', 'app.css'), join(outDir, 'app.css'));
+  await writeFile(join(outDir, 'app.css'), css);
   const html = (await readFile(join(WEB_DIR, 'index.html'), 'utf8')).replaceAll('%VERSION%', version);
   await writeFile(join(outDir, 'index.html'), html);
   return { outDir, js: { bytes: js.length, gzipBytes: gzipSync(js, { level: 9 }).length }, version };
