@@ -28,6 +28,7 @@ import {
 } from 'firebase/firestore';
 import type { Case, CaseStatus, TimelineEvent } from '../../functions/src/domain/case-model.js';
 import type { HostingConfig } from './hosting-config.js';
+import type { CaseRecord, Person, Role, TimelineEntry } from './model/records.js';
 
 export type { HostingConfig };
 
@@ -38,21 +39,7 @@ export type { HostingConfig };
  * case actions (api.ts).
  */
 
-export type Role = 'customer' | 'engineer' | 'partner';
-
-/** The signed-in person, from their ID token's claims (set by Tandem's user tooling, never by the user). */
-export interface Person {
-  uid: string;
-  name: string;
-  email: string | null;
-  /** null: signed in, but Tandem gave this account no role; it can read and do nothing. */
-  role: Role | null;
-  orgId: string | null;
-  partnerId: string | null;
-}
-
-export type CaseRecord = Case & { id: string };
-export type TimelineEntry = TimelineEvent & { id: string };
+export type { CaseRecord, Person, Role, TimelineEntry };
 
 /** A live read: the latest value (or a failure) each time it changes, until `stop()`. */
 export type Unsubscribe = () => void;

@@ -1,6 +1,6 @@
 import type { Actor, CaseStatus, TimelineEvent, TimelineEventType } from '../../../functions/src/domain/case-model.js';
-import type { Role } from '../firebase.js';
-import { APPROACH_SHORT, statusWords } from './words.js';
+import type { Role } from './records.js';
+import { APPROACH_SHORT, STATUS_WORDS, statusWords } from './words.js';
 
 /** Who did it, as the timeline names them. */
 export function actorWords(actor: Actor, viewer: Role | null): string {
@@ -15,7 +15,7 @@ const TITLES: Record<TimelineEventType, (e: TimelineEvent, who: string, viewer: 
   case_received: (_e, who) => `${who} opened the case`,
   case_classified: (e) => `Triage chose ${APPROACH_SHORT[e.data.approach as keyof typeof APPROACH_SHORT]?.toLowerCase() ?? 'an approach'} support`,
   case_prioritized: (e) => `Priority confirmed as ${text(e.data.priority) ?? text(e.data.to) ?? 'given'}`,
-  status_changed: (e, _who, viewer) => `${statusWords(e.data.to as CaseStatus, viewer)}`,
+  status_changed: (e, _who, viewer) => (typeof e.data.to === 'string' && e.data.to in STATUS_WORDS ? statusWords(e.data.to as CaseStatus, viewer) : 'The status changed'),
   escalation_requested: (_e, who) => `${who} asked for the partner to be engaged`,
   partner_notified: (e) => `The partner was asked${typeof e.data.level === 'number' && e.data.level > 0 ? ` (ladder rung ${e.data.level})` : ''}`,
   partner_notification_refused: () => 'The partner’s system refused the request',

@@ -1,5 +1,5 @@
 import type { Approach, CaseStatus, Priority } from '../../../functions/src/domain/case-model.js';
-import type { Role } from '../firebase.js';
+import type { Role } from './records.js';
 
 /**
  * What the app calls things, in the words a person uses. One table per kind, so a status reads the
