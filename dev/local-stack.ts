@@ -27,7 +27,7 @@ import { startWorkflowsRunner, type WorkflowsRunner } from './workflows-runner/a
 import { createLocalWorkflowsClient } from './workflows-runner/client.js';
 import { buildWeb, type WebBuild } from '../web/build.js';
 import { DEMO_PASSWORD } from './seed-data.js';
-import { loadFirestoreRules, webAppRoute } from './web-app.js';
+import { demoAccounts, loadFirestoreRules, webAppRoute } from './web-app.js';
 
 export interface LocalStackOptions {
   env?: Record<string, string | undefined>;
@@ -183,7 +183,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       projectId,
       apiKey: 'demo-api-key',
       authDomain: `${projectId}.firebaseapp.com`,
-      emulators: { authUrl: `http://${authHost}`, firestoreHost: firestoreHostname, firestorePort, demoPassword: DEMO_PASSWORD, clockUrl: '/_dev/clock' },
+      emulators: { authUrl: `http://${authHost}`, firestoreHost: firestoreHostname, firestorePort, demoPassword: DEMO_PASSWORD, clockUrl: '/_dev/clock', demoUsers: demoAccounts() },
     });
     const seeded = { ...data, users: users.created + users.updated };
 
