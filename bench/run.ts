@@ -7,6 +7,7 @@ import { benchColdStart } from './cold-start.js';
 import { benchFollowups } from './followups.js';
 import { benchIntake } from './intake.js';
 import { benchPipeline } from './pipeline.js';
+import { benchWebBundle } from './web-bundle.js';
 import { benchWholeStack } from './whole-case.js';
 import { benchWorkflowsRunner } from './workflows-runner.js';
 
@@ -14,6 +15,8 @@ const projectId = 'demo-tandem-bench';
 // First, on a quiet machine: it needs no emulators, and the benchmarks below leave the emulators
 // and this process busy for a while after they report (measured: 8× slower when run last).
 await benchWorkflowsRunner();
+// Needs no emulators either: a build and its size.
+await benchWebBundle();
 process.stdout.write('Starting the emulators for the benchmark…\n');
 const emulators = await startBenchEmulators(projectId);
 try {

@@ -27,7 +27,8 @@ import { startWorkflowsRunner, type WorkflowsRunner } from './workflows-runner/a
 import { createLocalWorkflowsClient } from './workflows-runner/client.js';
 import { buildWeb, type WebBuild } from '../web/build.js';
 import { DEMO_PASSWORD } from './seed-data.js';
-import { loadFirestoreRules, webAppRoute } from './web-app.js';
+import { demoAccounts, loadFirestoreRules, webAppRoute } from './web-app.js';
+import { openDemoCases, type DemoCasesOutcome } from './demo-cases.js';
 
 export interface LocalStackOptions {
   env?: Record<string, string | undefined>;
@@ -56,6 +57,11 @@ export interface LocalStackOptions {
   wrapBus?: (real: PubSubEventBus) => EventBus;
   /** How the simulated partners answer; default: the demo behaviours (dev/partner-simulator.ts). */
   partnerBehaviours?: Record<string, PartnerBehaviour>;
+  /**
+   * Open the demo cases (dev/demo-cases.ts) through intake as the demo customers, when the project
+   * has no case yet. `npm start` (dev/start.ts) asks for them; the tests do not.
+   */
+  demoCases?: boolean;
 }
 
 export interface LocalStack {
@@ -88,6 +94,8 @@ export interface LocalStack {
   web: WebBuild;
   /** `users`: the demo users (dev/seed-data.ts), created or brought back to their claims and password. */
   seeded: { orgs: number; partners: number; workloads: number; queues: number; users: number };
+  /** The demo cases opened at start (`demoCases`), or why none were; null when not asked for. */
+  demoCases: DemoCasesOutcome | null;
   stop(): Promise<void>;
 }
 
@@ -183,7 +191,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       projectId,
       apiKey: 'demo-api-key',
       authDomain: `${projectId}.firebaseapp.com`,
-      emulators: { authUrl: `http://${authHost}`, firestoreHost: firestoreHostname, firestorePort, demoPassword: DEMO_PASSWORD, clockUrl: '/_dev/clock' },
+      emulators: { authUrl: `http://${authHost}`, firestoreHost: firestoreHostname, firestorePort, demoPassword: DEMO_PASSWORD, clockUrl: '/_dev/clock', demoUsers: demoAccounts() },
     });
     const seeded = { ...data, users: users.created + users.updated };
 
@@ -210,7 +218,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     router.handle(createRouter({ httpRoutes: httpRoutes(), devRoutes: [webApp, clockRoute(clock, advanceClock), caseViewRoute(store), partners.route(), chatCatcher.route()] }));
     followups.start();
     stops.push(async () => followups.stop());
-    return { url, workflowsUrl: workflowsRunner.url, workflowsRunner, config, clock, store, registry: stack.deps.registry, db, partners, mail, chat, advanceClock, emulators: { firestore, pubsub, auth }, web, seeded, stop: stopAll };
+    // Through the real intake endpoint, now that the router serves it: the whole pipeline triages them.
+    const demoCases = options.demoCases
+      ? await openDemoCases({ url, db, authHost, projectId }).catch((error: unknown): DemoCasesOutcome => ({ failed: (error as Error).message }))
+      : null;
+    return { url, workflowsUrl: workflowsRunner.url, workflowsRunner, config, clock, store, registry: stack.deps.registry, db, partners, mail, chat, advanceClock, emulators: { firestore, pubsub, auth }, web, seeded, demoCases, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -5,6 +5,7 @@
 import { DEFAULT_AUTH_EMULATOR_HOST, demoUsersTable } from './auth-emulator-api.js';
 import { ConfigError } from '../functions/src/config.js';
 import { MissingToolError, type RunningEmulator } from './emulators.js';
+import { demoCasesBanner } from './demo-cases.js';
 import { startLocalStack } from './local-stack.js';
 import { DEMO_ORGS, DEMO_PASSWORD, DEMO_USERS } from './seed-data.js';
 
@@ -13,7 +14,8 @@ log('Starting Tandem: emulators, functions, Workflows runner…');
 
 let stack;
 try {
-  stack = await startLocalStack();
+  // The demo cases are for a person trying Tandem: only npm start opens them, never the tests.
+  stack = await startLocalStack({ demoCases: true });
 } catch (error) {
   process.stderr.write(`\n${error instanceof MissingToolError || error instanceof ConfigError ? error.message : String((error as Error).stack ?? error)}\n`);
   process.exit(1);
@@ -49,6 +51,8 @@ ${Object.entries(DEMO_ORGS)
 Demo users: ${seeded.users}, each with the password ${DEMO_PASSWORD} (docs/identity.md):
 ${demoUsersTable()}
 Every request carries an ID token (unsigned, so accepted only on the emulator, for a demo- project).
+
+${stack.demoCases ? demoCasesBanner(stack.demoCases, url) : ''}
 
 Try:
   TOKEN=$(${tokenEnv}npm run -s token -- ${engineer.email})   # an engineer: may open a case for any org

@@ -1,7 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import type { HostingConfig } from '../web/src/hosting-config.js';
+import type { DemoAccount, HostingConfig } from '../web/src/hosting-config.js';
 import type { DevRoute } from './router.js';
+import { DEMO_ORGS, DEMO_USERS, demoPartners, type DemoUser } from './seed-data.js';
 
 /**
  * The web app on the stack's base URL, as Firebase Hosting serves it in production: its files under
@@ -51,6 +52,20 @@ export async function webAppRoute(distDir: string, firebaseConfig: HostingConfig
     res.end(index);
     return true;
   };
+}
+
+/**
+ * The demo users as the sign-in page lists them (init.json's `emulators.demoUsers`, local stack only):
+ * each with its role and the name of its org (and plan) or partner.
+ */
+export function demoAccounts(users: readonly DemoUser[] = DEMO_USERS): DemoAccount[] {
+  // Only the partners' names are read here, not their webhook URLs.
+  const partners = demoPartners('http://127.0.0.1');
+  return users.map(({ email, name, claims }) => {
+    if (claims.role === 'customer') return { email, name, role: 'customer', organization: DEMO_ORGS[claims.org]?.name ?? claims.org, plan: DEMO_ORGS[claims.org]?.supportPlan };
+    if (claims.role === 'partner') return { email, name, role: 'partner', organization: partners[claims.partnerId]?.name ?? claims.partnerId };
+    return { email, name, role: 'engineer' };
+  });
 }
 
 /**

@@ -1,8 +1,21 @@
-# The one public origin: Firebase Hosting in front of the public HTTP functions, one rewrite per public
-# route of the function table (local.public_routes, main.tf). Each rewrite matches the route's path with
-# the anchored RE2 expression that the local router also matches with, and proxies every method to the
-# function's Cloud Run service; the function answers a method it does not serve. Paths that no rewrite
-# matches get Hosting's 404, so internal functions and unlisted paths are not reachable through it.
+# The one public origin: Firebase Hosting in front of the public HTTP functions and the web app.
+#
+# - One rewrite per public route of the function table (local.public_routes, main.tf). Each matches the
+#   route's path with the anchored RE2 expression that the local router also matches with, and proxies
+#   every method to the function's Cloud Run service (a gen2 function is one; `function` rewrites are
+#   for gen1); the function answers a method it does not serve. Internal functions (escalationSteps,
+#   the Pub/Sub pushes) have no rewrite, so they are not reachable through Hosting.
+# - The web app: every /app/... path that is not one of its files is answered with /app/index.html (the
+#   app routes in the browser), and / redirects to /app/.
+# - /__/firebase/init.json is Hosting's own: the Firebase config of the web app linked to the site below.
+#
+# Terraform cannot upload Hosting files (a version made here has the config and no content). The web
+# app's files, dist/web/ as `npm run build` writes it (its files under dist/web/app/), are uploaded with
+# `firebase deploy --only hosting --project <project_id>`, which makes and releases a version of its own
+# from firebase.json at the repository root. That file is generated from the same function table
+# (`npm run generate`), and test/unit/terraform-shape.test.ts fails when its rewrites and redirects differ
+# from this version's, so whichever of the two was released last serves the same routes. Run the deploy
+# after every `terraform apply` that makes a new version here: until then the released version has no files.
 # Firebase and Hosting are beta-only in the provider, hence google-beta.
 
 # Adds Firebase to the project (it cannot be removed again). A project that already is a Firebase
@@ -14,10 +27,21 @@ resource "google_firebase_project" "default" {
   depends_on = [google_project_service.enabled]
 }
 
+# The web app's Firebase registration: its apiKey and appId are what Hosting serves at
+# /__/firebase/init.json, from which the app configures the Firebase SDK.
+resource "google_firebase_web_app" "tandem" {
+  provider     = google-beta
+  project      = var.project_id
+  display_name = "Tandem"
+
+  depends_on = [google_firebase_project.default]
+}
+
 resource "google_firebase_hosting_site" "public" {
   provider = google-beta
   project  = var.project_id
   site_id  = coalesce(var.hosting_site_id, var.project_id)
+  app_id   = google_firebase_web_app.tandem.app_id
 
   depends_on = [google_firebase_project.default]
 }
@@ -27,6 +51,13 @@ resource "google_firebase_hosting_version" "public" {
   site_id  = google_firebase_hosting_site.public.site_id
 
   config {
+    # The web app's paths: a file of dist/web/app/ is served as it is (files come before rewrites), any
+    # other /app/... path gets the app's page. No function route starts with /app/.
+    rewrites {
+      glob = "/app/**"
+      path = "/app/index.html"
+    }
+
     dynamic "rewrites" {
       for_each = local.public_routes
 
@@ -39,6 +70,12 @@ resource "google_firebase_hosting_version" "public" {
         }
       }
     }
+
+    redirects {
+      glob        = "/"
+      status_code = 302
+      location    = "/app/"
+    }
   }
 }
 
@@ -46,5 +83,5 @@ resource "google_firebase_hosting_release" "public" {
   provider     = google-beta
   site_id      = google_firebase_hosting_site.public.site_id
   version_name = google_firebase_hosting_version.public.name
-  message      = "Tandem: rewrites of the public routes of the function table"
+  message      = "Tandem: the web app, and rewrites of the public routes of the function table"
 }

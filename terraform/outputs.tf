@@ -52,3 +52,8 @@ output "public_routes" {
   description = "The Hosting rewrites: for each public route's path expression (RE2), the entry point of the function that serves it."
   value       = { for route in local.public_routes : route.regex => route.entry_point }
 }
+
+output "web_app_url" {
+  description = "The web app on the Hosting site (its files are uploaded with `firebase deploy --only hosting`; see hosting.tf)."
+  value       = "${google_firebase_hosting_site.public.default_url}/app/"
+}

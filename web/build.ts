@@ -5,13 +5,14 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 /**
- * Builds the web app into `dist/web/`: one ES module bundle (`app.js`, Firebase and Preact inside),
+ * Builds the web app into `dist/web/app/`: one ES module bundle (`app.js`, Firebase and Preact inside),
  * its stylesheet (web/src/*.css, app.css first) and `index.html`, which every `/app/…` path serves (Firebase Hosting's rewrite,
- * and the local stack's). `npm run build` and `npm start` call it; it takes about a second.
+ * and the local stack's). `dist/web/` is what `firebase deploy --only hosting` uploads (firebase.json), so the
+ * files are served at `/app/…` as they are named. `npm run build` and `npm start` call it; it takes about a second.
  */
 
 export const WEB_DIR = import.meta.dirname;
-export const DEFAULT_OUT_DIR = join(WEB_DIR, '..', 'dist', 'web');
+export const DEFAULT_OUT_DIR = join(WEB_DIR, '..', 'dist', 'web', 'app');
 
 export interface WebBuild {
   outDir: string;

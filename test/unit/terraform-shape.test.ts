@@ -1,8 +1,12 @@
 import { parse } from '@cdktf/hcl2json';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FUNCTION_TRIGGERS, TOPICS, deadLetterSubscriptions, httpRoutes, pubsubFunctions } from '../../functions/src/function-triggers.js';
+import { FIREBASE_JSON, HOSTING_PUBLIC_DIR, HOSTING_REGION, renderFirebaseJson, type FirebaseHostingConfig } from '../../dev/firebase-json.js';
+import { DEFAULT_OUT_DIR } from '../../web/build.js';
 
 /**
  * The shape of terraform/ against DESIGN.md, read statically: every *.tf is parsed with hcl2json, and
@@ -28,6 +32,11 @@ const INTERNAL_FUNCTIONS = TRIGGERS.flatMap(([fn, t]) => (t.kind === 'http' && !
 const CONTRACT_ENV = ['GOOGLE_CLOUD_PROJECT', 'TANDEM_PUBLIC_URL', 'TANDEM_WORKFLOWS_LOCATION', 'TANDEM_WORKFLOW_NAME', 'TANDEM_ESCALATION_STEPS_URL', 'TANDEM_SMTP_URL', 'TANDEM_MAIL_FROM'];
 /** Values given to list variables that drive a for_each, so their instances can be expanded. */
 const SAMPLE_VARS: Record<string, string[]> = { partner_ids: ['acme-db'] };
+
+/** firebase-tools' own validator of firebase.json (its schema, with ajv), as `firebase deploy` runs it. */
+type ConfigValidator = ((config: unknown) => boolean) & { errors?: unknown };
+const firebaseConfigValidator = (): ConfigValidator =>
+  (createRequire(import.meta.url)('firebase-tools/lib/firebaseConfigValidate.js') as { getValidator: () => ConfigValidator }).getValidator();
 
 type Body = Record<string, unknown>;
 /** `each.value` of a for_each over another resource: a reference to one of its instances. */
@@ -437,21 +446,58 @@ describe('functions', () => {
 describe('Firebase Hosting', () => {
   // One rewrite per distinct public path; a rewrite takes every method, so routes differing only in method share it.
   const publicRewrites = [...new Map(httpRoutes().filter((route) => route.public).map((route) => [route.regex, route.functionName])).entries()];
+  const hostingConfig = () => block(findOne('google_firebase_hosting_version', () => true, 'one Hosting version').body, 'config');
+  const rewrites = () => hostingConfig().rewrites as Body[];
+  const functionRewrites = () => rewrites().filter((rewrite) => rewrite.run !== undefined);
+  const redirects = () => hostingConfig().redirects as Body[];
 
-  it('serves the public routes of the table, and nothing else, each with a rewrite to its function', () => {
-    const { body } = findOne('google_firebase_hosting_version', () => true, 'one Hosting version');
-    const rewrites = block(body, 'config').rewrites as Body[];
-    expect(rewrites.map((rewrite) => [rewrite.regex, block(rewrite, 'run')])).toEqual(
-      publicRewrites.map(([regex, entryPoint]) => [regex, { service_id: `\${${functionFor(entryPoint).address}.name}`, region: '${var.region}' }]),
-    );
-    for (const rewrite of rewrites) expect(rewrite.glob ?? rewrite.path ?? rewrite.function, 'a regex rewrite to Cloud Run only').toBeUndefined();
+  /** A concrete path of a template: each `{parameter}` replaced by a sample segment. */
+  const samplePath = (template: string) => template.replace(/\{\w+\}/g, 'sample-1');
+  /** Hosting's globs as far as this config uses them: `**` any number of segments, `*` within one. */
+  const globMatches = (glob: string, path: string) => {
+    const escape = (part: string) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*');
+    return new RegExp(`^${glob.split('**').map(escape).join('.*')}$`).test(path);
+  };
+  /** Whether a rule matches a path: its regex (the function table's are in the subset JavaScript and RE2 read alike), or its glob. */
+  const ruleMatches = (rule: Body, path: string) => (typeof rule.regex === 'string' ? new RegExp(rule.regex).test(path) : globMatches(String(rule.glob), path));
+  const rulesFor = (path: string) => [...rewrites(), ...redirects()].filter((rule) => ruleMatches(rule, path));
+
+  it('has a site, linked to the web app whose Firebase config Hosting serves at /__/firebase/init.json', () => {
+    const site = findOne('google_firebase_hosting_site', () => true, 'one Hosting site');
+    const app = findOne('google_firebase_web_app', () => true, 'one Firebase web app');
+    expect(site.body.app_id).toBe(`\${${app.address}.app_id}`);
+    expect(site.body.site_id).toBe('${coalesce(var.hosting_site_id, var.project_id)}');
   });
 
-  it('routes no path to an internal function', () => {
-    const internal = new Set(INTERNAL_FUNCTIONS);
-    const { body } = findOne('google_firebase_hosting_version', () => true, 'one Hosting version');
-    const services = (block(body, 'config').rewrites as Body[]).map((rewrite) => String(block(rewrite, 'run').service_id));
-    for (const entryPoint of internal) expect(services).not.toContain(`\${${functionFor(entryPoint).address}.name}`);
+  it('has a rewrite for every public HTTP route of the function table, to its function, and no other rewrite to a function', () => {
+    expect(functionRewrites().map((rewrite) => [rewrite.regex, block(rewrite, 'run')])).toEqual(
+      publicRewrites.map(([regex, entryPoint]) => [regex, { service_id: `\${${functionFor(entryPoint).address}.name}`, region: '${var.region}' }]),
+    );
+    for (const rewrite of functionRewrites()) expect(rewrite.glob ?? rewrite.path ?? rewrite.function, 'a regex rewrite to Cloud Run only').toBeUndefined();
+    for (const route of httpRoutes().filter((r) => r.public)) {
+      const rules = rulesFor(samplePath(route.path));
+      expect(rules.map((rule) => rule.regex), `${route.method} ${route.path}: one rule, its function's`).toEqual([route.regex]);
+    }
+  });
+
+  it('routes no path to an internal function: no rule matches an escalation step or a Pub/Sub push', () => {
+    const services = functionRewrites().map((rewrite) => String(block(rewrite, 'run').service_id));
+    for (const entryPoint of INTERNAL_FUNCTIONS) expect(services).not.toContain(`\${${functionFor(entryPoint).address}.name}`);
+    const internalPaths = [
+      ...httpRoutes().filter((route) => !route.public).map((route) => samplePath(route.path)),
+      // A push reaches its function at <function URL>/projects/<project>/topics/<topic> (pubsub.tf).
+      ...TOPICS.flatMap((topic) => [`/projects/sample-project/topics/${topic}`, `/projects/sample-project/topics/${topic}-dead-letter`]),
+    ];
+    expect(internalPaths.length).toBeGreaterThan(TOPICS.length * 2);
+    for (const path of internalPaths) expect(rulesFor(path), path).toEqual([]);
+  });
+
+  it('serves /app/index.html for every /app/… path that is not a file of the app, and / redirects to /app/', () => {
+    const others = rewrites().filter((rewrite) => rewrite.run === undefined);
+    expect(others).toEqual([{ glob: '/app/**', path: '/app/index.html' }]);
+    for (const path of ['/app/', '/app/cases/new', '/app/cases/sample-1', '/app/cases/sample-1/actions']) expect(rulesFor(path), path).toEqual(others);
+    expect(redirects()).toEqual([{ glob: '/', status_code: 302, location: '/app/' }]);
+    expect(rulesFor('/')).toEqual(redirects());
   });
 
   it('releases that version on the site, all with the google-beta provider', () => {
@@ -461,13 +507,67 @@ describe('Firebase Hosting', () => {
     expect(version.body.site_id).toBe(`\${${site.address}.site_id}`);
     expect(release.body.site_id).toBe(`\${${site.address}.site_id}`);
     expect(release.body.version_name).toBe(`\${${version.address}.name}`);
-    for (const type of ['google_firebase_project', 'google_firebase_hosting_site', 'google_firebase_hosting_version', 'google_firebase_hosting_release']) {
+    for (const type of ['google_firebase_project', 'google_firebase_web_app', 'google_firebase_hosting_site', 'google_firebase_hosting_version', 'google_firebase_hosting_release']) {
       for (const { address, body } of allOfType(type)) expect(body.provider, address).toBe('${google-beta}');
     }
   });
 
-  it('outputs the site URL', () => {
-    expect(String(outputs.get('hosting_url')?.value)).toBe(`\${${findOne('google_firebase_hosting_site', () => true, 'one Hosting site').address}.default_url}`);
+  it('outputs the site URL and the web app URL', () => {
+    const site = findOne('google_firebase_hosting_site', () => true, 'one Hosting site');
+    expect(String(outputs.get('hosting_url')?.value)).toBe(`\${${site.address}.default_url}`);
+    expect(String(outputs.get('web_app_url')?.value)).toBe(`\${${site.address}.default_url}/app/`);
+  });
+
+  describe('firebase.json, which `firebase deploy --only hosting` uploads dist/web/ with', () => {
+    const FIREBASE_JSON_TEXT = readFileSync(FIREBASE_JSON, 'utf8');
+    const firebaseJson = JSON.parse(FIREBASE_JSON_TEXT) as { hosting: FirebaseHostingConfig };
+
+    it('is the rendering of the function table as it is now (run `npm run generate` after changing functions/src/function-triggers.ts)', () => {
+      expect(FIREBASE_JSON_TEXT).toBe(renderFirebaseJson());
+    });
+
+    it("is valid by firebase-tools' own schema of firebase.json", () => {
+      const validate = firebaseConfigValidator();
+      expect(validate(firebaseJson), JSON.stringify(validate.errors)).toBe(true);
+    });
+
+    it('uploads dist/web/, where `npm run build` puts the web app under app/', () => {
+      expect(firebaseJson.hosting.public).toBe('dist/web');
+      expect(join(HOSTING_PUBLIC_DIR, 'app')).toBe(relative(join(TERRAFORM_DIR, '..'), DEFAULT_OUT_DIR));
+    });
+
+    it('releases the same rewrites and redirects as the Terraform version, so that either release serves the same routes', () => {
+      // Both as the Hosting API receives them: firebase-tools turns `source` into `glob`, `destination`
+      // into `path` (a rewrite) or `location` (a redirect), `type` into `statusCode`.
+      const region = String(variables.get('region')?.default);
+      const serviceName = (reference: string) => {
+        const address = /^\$\{(.+)\.name\}$/.exec(reference)?.[1];
+        const fn = allOfType('google_cloudfunctions2_function').find((instance) => instance.address === address);
+        if (!fn) throw new Error(`no function ${reference}`);
+        return String(fn.body.name);
+      };
+      const terraformRules = [
+        ...rewrites().map((rewrite) => {
+          const run = rewrite.run === undefined ? undefined : block(rewrite, 'run');
+          return { glob: rewrite.glob, regex: rewrite.regex, path: rewrite.path, run: run && { serviceId: serviceName(String(run.service_id)), region: run.region === '${var.region}' ? region : run.region } };
+        }),
+        ...redirects().map((redirect) => ({ glob: redirect.glob, regex: redirect.regex, location: redirect.location, statusCode: redirect.status_code })),
+      ];
+      const firebaseRules = [
+        ...firebaseJson.hosting.rewrites.map((rewrite) =>
+          'run' in rewrite ? { glob: undefined, regex: rewrite.regex, path: undefined, run: rewrite.run } : { glob: rewrite.source, regex: undefined, path: rewrite.destination, run: undefined },
+        ),
+        ...firebaseJson.hosting.redirects.map((redirect) => ({ glob: redirect.source, regex: undefined, location: redirect.destination, statusCode: redirect.type })),
+      ];
+      // No two rules match one path (above), so the order of the rules does not matter.
+      const sorted = (rules: object[]) => rules.map((rule) => JSON.stringify(rule)).sort();
+      expect(sorted(firebaseRules)).toEqual(sorted(terraformRules));
+      expect(region, "firebase.json's region is var.region's default").toBe(HOSTING_REGION);
+    });
+
+    it('deploys nothing but Hosting (Terraform deploys the rules, indexes and functions)', () => {
+      expect(Object.keys(firebaseJson)).toEqual(['hosting']);
+    });
   });
 });
 

@@ -27,10 +27,10 @@ import {
   type QueryConstraint,
 } from 'firebase/firestore';
 import type { Case, CaseStatus, TimelineEvent } from '../../functions/src/domain/case-model.js';
-import type { HostingConfig } from './hosting-config.js';
+import type { DemoAccount, HostingConfig } from './hosting-config.js';
 import type { CaseRecord, Person, Role, TimelineEntry } from './model/records.js';
 
-export type { HostingConfig };
+export type { DemoAccount, HostingConfig };
 
 /**
  * The Firebase JS SDK, behind the one module of the app that imports it: sign-in, the signed-in
@@ -60,6 +60,8 @@ export interface Backend {
   readonly emulated: boolean;
   /** On the local stack: the demo users' password, which the sign-in page shows. */
   readonly demoPassword: string | null;
+  /** On the local stack: the demo users, which the sign-in page lists; elsewhere none. */
+  readonly demoUsers: readonly DemoAccount[];
   onPerson(listener: (person: Person | null) => void): Unsubscribe;
   signIn(email: string, password: string): Promise<void>;
   signInWithGoogle(): Promise<void>;
@@ -93,6 +95,7 @@ export function connectBackend(config: HostingConfig): Backend {
   return {
     emulated: Boolean(emulators),
     demoPassword: emulators?.demoPassword ?? null,
+    demoUsers: emulators?.demoUsers ?? [],
     onPerson(listener) {
       // The ID token, not just the user: claims live in the token, and a refreshed token may carry new ones.
       return onIdTokenChanged(auth, (user) => {

@@ -17,5 +17,18 @@ export interface HostingConfig {
     demoPassword?: string;
     /** The stack's controllable clock (`GET /_dev/clock`): the app's "now" follows it. */
     clockUrl?: string;
+    /** The demo users (dev/seed-data.ts), which the sign-in page lists so that anyone can sign in as each role. */
+    demoUsers?: DemoAccount[];
   };
+}
+
+/** A demo user as the sign-in page shows it. Local stack only: production's init.json has no `emulators`. */
+export interface DemoAccount {
+  email: string;
+  name: string;
+  role: 'customer' | 'engineer' | 'partner';
+  /** A customer's org, a partner user's partner: its name. */
+  organization?: string;
+  /** A customer's org's support plan (`enhanced`, …): only enhanced, premium and partner_premium may open cases. */
+  plan?: string;
 }
