@@ -86,7 +86,9 @@ describe("the partner's status in the customer's words", () => {
   });
 
   it('a collaborative case not yet escalated, and one an engineer is sending to a partner', () => {
-    expect(partnerStatusWords(aCaseIn('triaged'), 'NetApp', NOW)).toBe('About to ask NetApp to work on this with us');
+    expect(partnerStatusWords(aCaseIn('triaged'), 'NetApp', NOW)).toBe('Asking NetApp to work on this with us — Customer Care is following up');
+    const claimed = aCaseIn('triaged', { escalation: { ...waiting.escalation!, executionId: null, ackDueAt: null } });
+    expect(partnerStatusWords(claimed, 'NetApp', NOW)).toBe('Asking NetApp to work on this with us — Customer Care is following up');
     const workload = aCaseIn('in_progress');
     const escalating = engineer(workload, { action: 'escalate_to_partner', partnerId: 'confluent' }, 30);
     expect(partnerStatusWords(escalating, partnerNameOf(escalating), NOW)).toBe('Asking the technology partner to work on this with us — Customer Care is following up');

@@ -38,8 +38,11 @@ export function partnerStatusWords(c: PartnerFacts, partnerName: string | null, 
   const e = c.escalation;
 
   // An engineer asked for the case to go (back) to a partner; the escalation starts shortly.
-  if (c.escalationRequest && c.status === 'in_progress') return `Asking ${name} to work on this with us — ${FOLLOWING}`;
-  if (!e) return c.approach === 'collaborative' && (c.status === 'received' || c.status === 'triaged') ? `About to ask ${name} to work on this with us` : null;
+  const asking = `Asking ${name} to work on this with us — ${FOLLOWING}`;
+  if (c.escalationRequest && c.status === 'in_progress') return asking;
+  // Triaged as collaborative: the escalation is claimed and the partner asked within moments.
+  if (c.status === 'triaged' && c.approach === 'collaborative' && !e?.outcome) return asking;
+  if (!e) return null;
 
   if (e.outcome === 'declined') return `Declined by ${name} at ${at(e.endedAt)} — Customer Care ${open ? 'is handling it directly' : 'handled it directly'}`;
   if (e.outcome === 'ladder_exhausted') return `${Name} did not take it up in time — Customer Care ${open ? 'is handling it directly' : 'handled it directly'}`;
