@@ -4,7 +4,8 @@ import { CaseActionRequest, decideAction } from '../../functions/src/domain/case
 import type { Case } from '../../functions/src/domain/case-model.js';
 import { DEFAULT_FIRST_RESPONSE_MINUTES } from '../../functions/src/domain/sla-policy.js';
 import { ackWindowPassed, applyPartnerEvent, type PartnerEventType } from '../../functions/src/domain/partner-escalation.js';
-import { ackDeadlineWords, deskStatusWords, partnerNameOf, partnerStatusWords } from '../../web/src/model/partner-status.js';
+import { ackDeadlineWords, partnerNameOf, partnerStatusWords } from '../../web/src/model/partner-status.js';
+import { statusWords } from '../../web/src/model/words.js';
 import { aCaseIn, aPartner, minutesAfter, T0 } from '../builders.js';
 import { callerOf, PEOPLE } from '../tokens.js';
 
@@ -117,8 +118,10 @@ describe("the partner desk's words", () => {
   });
 
   it('speak to the partner as "you"', () => {
-    expect(deskStatusWords('awaiting_partner')).toBe('Waiting for your acknowledgement');
-    expect(deskStatusWords('partner_engaged')).toBe('You are working on it');
-    expect(deskStatusWords('resolved')).toBe('Resolved');
+    expect(statusWords('awaiting_partner', 'partner')).toBe('Waiting for your acknowledgement');
+    expect(statusWords('partner_engaged', 'partner')).toBe('You are working on it');
+    expect(statusWords('resolved', 'partner')).toBe('Resolved');
+    expect(statusWords('awaiting_partner', 'engineer')).toBe('Waiting for the partner');
+    expect(statusWords('awaiting_partner', 'customer')).toBe('With the technology partner');
   });
 });

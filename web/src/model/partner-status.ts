@@ -1,5 +1,5 @@
-import type { Case, CaseStatus } from '../../../functions/src/domain/case-model.js';
-import { durationWords, STATUS_WORDS, timeWords } from './words.js';
+import type { Case } from '../../../functions/src/domain/case-model.js';
+import { durationWords, timeWords } from './words.js';
 
 /**
  * Where a collaborative case stands with its technology partner, in words: the customer's case page
@@ -75,13 +75,3 @@ export function ackDeadlineWords(ackDueAt: string | null | undefined, now: Date)
   const by = timeWords(ackDueAt, now);
   return left >= 0 ? `By ${by} — in ${durationWords(left)}` : `Overdue — was due by ${by}, ${durationWords(left)} ago`;
 }
-
-/** A case's status as the partner's desk says it: the partner is "you" there. */
-const DESK_STATUS_WORDS: Partial<Record<CaseStatus, string>> = {
-  awaiting_partner: 'Waiting for your acknowledgement',
-  partner_engaged: 'You are working on it',
-  awaiting_customer: 'Waiting for the customer’s reply',
-  in_progress: 'With Customer Care',
-};
-
-export const deskStatusWords = (status: CaseStatus): string => DESK_STATUS_WORDS[status] ?? STATUS_WORDS[status];
