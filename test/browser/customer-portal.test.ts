@@ -218,6 +218,7 @@ describe('the customer portal', () => {
     expect(await alert.textContent()).toContain('Acme Retail is on Basic Support');
     expect(await casesWithSubject('Acme volumes read-only')).toHaveLength(0);
     expect(new URL(page.url()).pathname).toBe('/app/cases/new');
+    await screenshot(page, 'portal-new-case-not-entitled');
     await expectNoSeriousViolations(page);
     await page.context().close();
   });
@@ -250,6 +251,7 @@ describe('the customer portal', () => {
     const page = await signedInAs(ADA);
     await page.goto(`${stack.url}/app/cases/${caseId}`);
     await expect.poll(() => page.getByTestId('case-status').textContent(), SLOW).toBe('Resolved');
+    await screenshot(page, 'portal-case-resolved');
     await expectNoSeriousViolations(page);
 
     await page.getByRole('button', { name: 'Reopen the case' }).click();
@@ -279,6 +281,7 @@ describe('the customer portal', () => {
     await page.getByText('Withdraw this case', { exact: true }).click();
     const withdraw = page.locator('#action-withdraw');
     expect(await withdraw.textContent()).toContain('Withdrawing closes the case at once, and it cannot be reopened.');
+    await screenshot(page, 'portal-case-withdraw');
     await expectNoSeriousViolations(page);
     await page.getByLabel('Why are you withdrawing it?').fill('Opened for the wrong product.');
     await page.getByRole('button', { name: 'Yes, withdraw and close the case' }).click();
