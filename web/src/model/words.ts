@@ -27,7 +27,17 @@ const CUSTOMER_STATUS_WORDS: Partial<Record<CaseStatus, string>> = {
   awaiting_customer: 'Waiting for your reply',
 };
 
-export const statusWords = (status: CaseStatus, role: Role | null): string => (role === 'customer' ? (CUSTOMER_STATUS_WORDS[status] ?? STATUS_WORDS[status]) : STATUS_WORDS[status]);
+/** At the partner's desk the partner is "you". */
+const PARTNER_STATUS_WORDS: Partial<Record<CaseStatus, string>> = {
+  awaiting_partner: 'Waiting for your acknowledgement',
+  partner_engaged: 'You are working on it',
+  awaiting_customer: 'Waiting for the customer’s reply',
+  in_progress: 'With Customer Care',
+};
+
+const ROLE_STATUS_WORDS: Partial<Record<Role, Partial<Record<CaseStatus, string>>>> = { customer: CUSTOMER_STATUS_WORDS, partner: PARTNER_STATUS_WORDS };
+
+export const statusWords = (status: CaseStatus, role: Role | null): string => (role ? ROLE_STATUS_WORDS[role]?.[status] : undefined) ?? STATUS_WORDS[status];
 
 export const PRIORITY_WORDS: Record<Priority, string> = {
   P1: 'P1 — Critical: production unusable',

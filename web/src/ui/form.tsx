@@ -96,7 +96,8 @@ export function Form<T>(props: FormProps<T>) {
     setProblems(sorted);
   };
 
-  const fieldProblems = problems ? Object.entries(problems.byField) : [];
+  // In the order of the form, not of the server's list, so the summary reads as the fields below it.
+  const fieldProblems = problems ? names.flatMap((name) => (problems.byField[name] ? [[name, problems.byField[name]] as const] : [])) : [];
   const Heading = props.headingLevel === 3 ? 'h3' : 'h2';
   return (
     <form id={id} class="form" onSubmit={submit} noValidate aria-labelledby={`${id}-title`}>
