@@ -15,7 +15,9 @@ const TITLES: Record<TimelineEventType, (e: TimelineEvent, who: string, viewer: 
   case_received: (_e, who) => `${who} opened the case`,
   case_classified: (e) => `Triage chose ${APPROACH_SHORT[e.data.approach as keyof typeof APPROACH_SHORT]?.toLowerCase() ?? 'an approach'} support`,
   case_prioritized: (e) => `Priority confirmed as ${text(e.data.priority) ?? text(e.data.to) ?? 'given'}`,
-  status_changed: (e, _who, viewer) => (typeof e.data.to === 'string' && e.data.to in STATUS_WORDS ? statusWords(e.data.to as CaseStatus, viewer) : 'The status changed'),
+  // Who moved it, unless Tandem did: "Waiting for the customer — Grace Hopper".
+  status_changed: (e, who, viewer) =>
+    (typeof e.data.to === 'string' && e.data.to in STATUS_WORDS ? statusWords(e.data.to as CaseStatus, viewer) : 'The status changed') + (e.actor.kind === 'system' ? '' : ` — ${who}`),
   escalation_requested: (_e, who) => `${who} asked for the partner to be engaged`,
   partner_notified: (e) => `The partner was asked${typeof e.data.level === 'number' && e.data.level > 0 ? ` (ladder rung ${e.data.level})` : ''}`,
   partner_notification_refused: () => 'The partner’s system refused the request',

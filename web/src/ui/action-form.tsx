@@ -53,7 +53,7 @@ export function ActionForm(props: ActionFormProps) {
         if (error.code === 'version_conflict') {
           // Going ahead is now a choice made on the case as it stands: the next send is based on it.
           basedOn.current = error.version ?? latest.current;
-          const now = error.status ? ` It is now: ${statusWords(error.status as CaseStatus, person.role)}.` : '';
+          const now = error.status ? ` Its status now: “${statusWords(error.status as CaseStatus, person.role)}”.` : '';
           return `The case changed while you were writing.${now} Read the latest on this page, then send again if it still applies.`;
         }
         if (error.code === 'invalid_transition' && error.status) {
