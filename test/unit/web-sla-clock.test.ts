@@ -3,6 +3,7 @@ import type { Case, Escalation, Sla, TimelineEvent } from '../../functions/src/d
 import { DEFAULT_PARTNER_ACK_MINUTES as SERVER_ACK_MINUTES, SLA_WARNING_FRACTION, slaWarningAt } from '../../functions/src/domain/sla-policy.js';
 import {
   bandOf,
+  clockWords,
   compareRisk,
   DEFAULT_PARTNER_ACK_MINUTES,
   firstResponseClock,
@@ -191,6 +192,20 @@ describe('slaTimeline: the drawing of the first-response clock', () => {
     expect(slaTimeline(clockCase({ firstRespondedAt: iso(70) }), [], at(900))).toMatchObject({ respondedAt: at(70), end: at(70), breachedAt: at(60) });
   });
 
+  it('a wait after the response does not move the due time the drawing shows, and is drawn after the response', () => {
+    // The server moves firstResponseDueAt by every finished wait, even after the clock stopped.
+    const line = slaTimeline(clockCase({ firstRespondedAt: iso(20), pausedMinutes: 10, firstResponseDueAt: iso(70) }), [{ from: at(20), to: at(30), ongoing: false }], at(90))!;
+    expect(line).toMatchObject({ dueAt: at(60), halfAt: at(30), warnAt: at(45), end: at(60), breachedAt: null });
+    const late = slaTimeline(clockCase({ firstRespondedAt: iso(20), pausedMinutes: 60, firstResponseDueAt: iso(120) }), [{ from: at(20), to: at(80), ongoing: false }], at(90))!;
+    expect(late).toMatchObject({ dueAt: at(60), end: at(80), pauses: [{ from: at(20), to: at(80), ongoing: false }] });
+  });
+
+  it('a wait long after the clock is cut at three times the clock’s length, so the clock is not squeezed to a sliver', () => {
+    const line = slaTimeline(clockCase({ firstRespondedAt: iso(20) }), [{ from: at(100), to: at(3000), ongoing: true }], at(3000))!;
+    expect(line.end).toBe(at(180));
+    expect(line.pauses).toEqual([{ from: at(100), to: at(180), ongoing: true }]);
+  });
+
   it('no SLA: nothing to draw', () => expect(slaTimeline(clockCase(null), [], at(0))).toBeNull());
 });
 
@@ -259,5 +274,21 @@ describe('partnerClock: the escalation ladder', () => {
       entries: [asked, raised(1, 31, 61), { ...asked, at: iso(200), data: { ...asked.data, ackDueAt: iso(260) } }],
     });
     expect(stepsOf(clock)).toEqual([[0, 'partner', 200, 260, 'current']]);
+  });
+});
+
+describe('clockWords: the queue’s words for a clock', () => {
+  it.each([
+    ['On track', '36 min left (40 %)', clockCase(), 24],
+    ['Over half used', '23 min left (61 %)', clockCase(), 37],
+    ['At risk', '12 min left (80 %)', clockCase(), 48],
+    ['Breached', '12 min ago', clockCase(), 72],
+    ['Breached', 'just now', clockCase(), 60],
+    ['Paused', 'waiting for the customer', clockCase({ pausedSince: iso(20), firstRespondedAt: iso(20) }), 90],
+    ['Responded', 'after 10 min', clockCase({ firstRespondedAt: iso(10) }), 90],
+    ['Responded', 'late, after 1 h 15 min', clockCase({ firstRespondedAt: iso(75) }), 90],
+    ['No clock yet', 'triage has not set the priority', clockCase(null), 90],
+  ] as const)('%s: %s', (label, detail, c, minutes) => {
+    expect(clockWords(firstResponseClock(c, at(minutes)))).toEqual({ label, detail });
   });
 });

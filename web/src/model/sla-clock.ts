@@ -1,4 +1,5 @@
 import type { Case, Escalation, Priority, TimelineEvent } from '../../../functions/src/domain/case-model.js';
+import { durationWords } from './words.js';
 
 /**
  * The console's two clocks as plain numbers: the first-response clock (how much of the target is
@@ -132,15 +133,20 @@ export const percentUsed = (fraction: number): number => Math.max(0, Math.floor(
 /** The first-response clock laid out in time, for the case page's drawing. */
 export interface SlaTimeline {
   start: number;
-  /** The due time, moved on by a wait in progress (the server moves it when the wait ends). */
+  /**
+   * The due time: the server's, moved on by a wait in progress (the server moves it when the wait
+   * ends); for a responded clock, the target plus the waits before the response only, since the
+   * server goes on moving its due time for waits after the clock stopped.
+   */
   dueAt: number;
-  /** Where the 75 % warning falls: a quarter of the target before the due time. */
+  /** Where the 50 % and 75 % bands begin, counted back from the due time as the server counts the warning. */
+  halfAt: number;
   warnAt: number;
   respondedAt: number | null;
   /** The due time, when it passed before anyone responded. */
   breachedAt: number | null;
   now: number;
-  /** The drawing's right edge: the due time, or later if the clock ran past it. */
+  /** The drawing's right edge: the due time, or the response or now if later, and the waits soon after. */
   end: number;
   pauses: Span[];
   targetMs: number;
@@ -153,12 +159,16 @@ export function slaTimeline(c: ClockCase, spans: readonly Span[], now: number): 
   const targetMs = sla.targetMinutes * MINUTE;
   const respondedAt = sla.firstRespondedAt ? ms(sla.firstRespondedAt) : null;
   const pausedNow = respondedAt === null && sla.pausedSince ? Math.max(0, now - ms(sla.pausedSince)) : 0;
-  const dueAt = ms(sla.firstResponseDueAt) + pausedNow;
+  const dueAt = respondedAt !== null ? start + targetMs + overlapMs(spans, start, respondedAt) : ms(sla.firstResponseDueAt) + pausedNow;
   const stop = respondedAt ?? now;
-  const end = Math.max(dueAt, stop);
+  const clockEnd = Math.max(dueAt, stop);
+  // Waits after the clock are drawn too, unless so much later that the clock itself would shrink to a sliver.
+  const limit = start + 3 * (clockEnd - start);
+  const end = Math.min(limit, Math.max(clockEnd, ...spans.filter((s) => s.from < limit).map((s) => s.to)));
   return {
     start,
     dueAt,
+    halfAt: dueAt - (1 - WATCH_FRACTION) * targetMs,
     warnAt: dueAt - (1 - WARNING_FRACTION) * targetMs,
     respondedAt,
     breachedAt: stop > dueAt || (sla.breached && respondedAt === null) ? dueAt : null,
@@ -250,4 +260,31 @@ export function partnerClock(input: {
   }
   const fallbackAt = waiting ? steps.at(-1)!.dueAt : escalation.outcome === 'ladder_exhausted' && escalation.endedAt ? ms(escalation.endedAt) : null;
   return { askedAt: steps[0]!.startsAt, ackMinutes, steps, waiting, fallbackAt, answeredAt, outcome: escalation.outcome, level: escalation.level };
+}
+
+/** What each band is called beside its colour and shape: the band is never told by colour alone. */
+export const BAND_WORDS: Readonly<Record<Band, string>> = {
+  ok: 'On track',
+  watch: 'Over half used',
+  risk: 'At risk',
+  breached: 'Breached',
+};
+
+/**
+ * A clock in a queue row's words: a label ("At risk") and the detail ("3 min left (80 %)"), so the
+ * row reads "At risk: 3 min left (80 %)", "Breached 12 min ago", "Paused: waiting for the customer".
+ */
+export function clockWords(clock: FirstResponseClock): { label: string; detail: string } {
+  switch (clock.state) {
+    case 'running':
+      return { label: BAND_WORDS[clock.band], detail: `${durationWords(clock.remainingMs)} left (${percentUsed(clock.fraction)} %)` };
+    case 'breached':
+      return { label: 'Breached', detail: clock.overdueMs < 60_000 ? 'just now' : `${durationWords(clock.overdueMs)} ago` };
+    case 'paused':
+      return { label: 'Paused', detail: 'waiting for the customer' };
+    case 'responded':
+      return { label: 'Responded', detail: clock.late ? `late, after ${durationWords(clock.usedMs)}` : `after ${durationWords(clock.usedMs)}` };
+    case 'none':
+      return { label: 'No clock yet', detail: 'triage has not set the priority' };
+  }
 }
