@@ -23,7 +23,8 @@ export function ClockBadge(props: { clock: FirstResponseClock }) {
       <span class="clock__words">
         <strong class="clock__label">{words.label}</strong>
         {separator}
-        {words.detail}
+        {/* "(60 %)" stays on one line: a wrapped "60" and "%" read as two things. */}
+        {words.detail.split(/(\(\d+ %\))/).map((part, i) => (i % 2 ? <span key={i} class="nowrap">{part}</span> : part))}
       </span>
       {fraction !== null && (
         <span class="clock__bar" aria-hidden="true">

@@ -121,6 +121,10 @@ function marksOf(clock: PartnerClock, now: Date): ChartMark[] {
     const last = clock.steps.at(-1)!;
     marks.push({ at: last.dueAt, label: `Due ${t(last.dueAt)}`, side: 'above', kind: 'due' });
   }
+  if (clock.answeredAt !== null) {
+    const last = clock.steps.at(-1)!;
+    marks.push({ at: last.dueAt, label: `Was due ${t(last.dueAt)}`, side: 'above', kind: 'due' });
+  }
   if (clock.answeredAt !== null) marks.push({ at: clock.answeredAt, label: `${clock.outcome === 'declined' ? 'Declined' : 'Acknowledged'} ${t(clock.answeredAt)}`, side: 'below', kind: 'done' });
   if (clock.waiting) marks.push({ at: now.getTime(), label: `Now ${t(now.getTime())}`, side: 'below', kind: 'now' });
   return marks;

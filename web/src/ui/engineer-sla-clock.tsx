@@ -1,5 +1,5 @@
 import type { CaseRecord, TimelineEntry } from '../firebase.js';
-import { firstResponseClock, pausedSpans, percentUsed, slaTimeline, WARNING_FRACTION, type SlaTimeline, type Span } from '../model/sla-clock.js';
+import { firstResponseClock, overlapMs, pausedSpans, percentUsed, slaTimeline, WARNING_FRACTION, type SlaTimeline, type Span } from '../model/sla-clock.js';
 import { durationWords, timeWords } from '../model/words.js';
 import { ChartLegend, ClockChart, type ChartMark, type ChartSegment } from './clock-chart.js';
 
@@ -21,7 +21,7 @@ export function SlaClock(props: { c: CaseRecord; entries: readonly TimelineEntry
       {line && (
         <>
           <ClockChart id="sla-chart" summary={summary} start={line.start} end={line.end} segments={segments} marks={marksOf(line, props.now)} />
-          <ChartLegend items={LEGEND.filter((item) => segments.some((s) => s.kind === item.kind && s.to > s.from))} />
+          <ChartLegend items={LEGEND.filter((item) => segments.some((s) => s.kind === item.kind && visibleMs(s, line) > 0))} />
         </>
       )}
       <p class="clock-summary" id="sla-summary">
@@ -30,6 +30,9 @@ export function SlaClock(props: { c: CaseRecord; entries: readonly TimelineEntry
     </section>
   );
 }
+
+/** How much of a stretch shows: the time after the response is drawn under the waits, which may hide it all. */
+const visibleMs = (s: ChartSegment, line: SlaTimeline) => s.to - s.from - (s.kind === 'after' ? overlapMs(line.pauses, s.from, s.to) : 0);
 
 const LEGEND = [
   { kind: 'used-ok', label: 'Used: under 50 %' },
