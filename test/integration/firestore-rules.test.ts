@@ -146,6 +146,7 @@ async function seed(): Promise<void> {
     for (const [id, data] of Object.entries(orgs)) writes.push(store.doc(`orgs/${id}`).set(data));
     for (const [id, data] of Object.entries(partners)) writes.push(store.doc(`partners/${id}`).set(data));
     writes.push(store.doc('catalog/workloads/technologies/gke').set(gke));
+    writes.push(store.doc('queues/containers').set({ name: 'Containers', email: 'containers@support.example' }));
     writes.push(store.doc(`idempotencyKeys/${CASTS.ada.orgId}:key-1`).set({ caseId: caseIdOf(CASTS.ada, 'awaitingPartner'), fingerprint: 'abc', createdAt: AT }));
     writes.push(store.doc('auditLog/first').set({ at: AT }));
     await Promise.all(writes);
@@ -381,6 +382,22 @@ describe('catalog/{document=**}', () => {
 
   it('no client can write the catalog, even an engineer', async () => {
     await expectNoWrites(engineer(), 'catalog/workloads/technologies/gke', { queue: 'storage' });
+  });
+});
+
+describe('queues/{queueId}', () => {
+  it('an engineer reads the queues (the console names them)', async () => {
+    const snap = await assertSucceeds(db(engineer()).collection('queues').get());
+    expect(snap.docs.map((d) => d.id)).toEqual(['containers']);
+  });
+
+  it('customers and partners cannot read the queues', async () => {
+    await assertFails(db(ada()).doc('queues/containers').get());
+    await assertFails(db(netapp()).doc('queues/containers').get());
+  });
+
+  it('no client can write a queue, even an engineer', async () => {
+    await expectNoWrites(engineer(), 'queues/containers', { email: 'attacker@example.com' });
   });
 });
 

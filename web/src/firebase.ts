@@ -75,6 +75,8 @@ export interface Backend {
   watchCases(filter: CaseListFilter, watcher: Watcher<CaseRecord[]>): Unsubscribe;
   /** A document of reference data (`partners/{id}`, `orgs/{id}`, `queues/{id}`), live. */
   watchDocument<T>(path: string, watcher: Watcher<T | null>): Unsubscribe;
+  /** Every document of a small reference collection (`partners`), live, each with its ID. */
+  watchCollection<T>(path: string, watcher: Watcher<(T & { id: string })[]>): Unsubscribe;
 }
 
 export function connectBackend(config: HostingConfig): Backend {
@@ -144,6 +146,13 @@ export function connectBackend(config: HostingConfig): Backend {
       return onSnapshot(
         doc(db, path),
         (snapshot) => watcher.next(snapshot.exists() ? (snapshot.data() as T) : null),
+        failed(watcher),
+      );
+    },
+    watchCollection<T>(path: string, watcher: Watcher<(T & { id: string })[]>) {
+      return onSnapshot(
+        query(collection(db, path), limit(500)),
+        (snapshot) => watcher.next(snapshot.docs.map((d) => ({ ...(d.data() as T), id: d.id }))),
         failed(watcher),
       );
     },

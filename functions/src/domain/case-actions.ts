@@ -29,7 +29,7 @@ export const CaseActionRequest = z.discriminatedUnion('action', [
   action('add_note', { message: Message }),
   action('assign', {
     // The address notify tells the assignee at; without it their notices go to the case's queue.
-    assignee: z.strictObject({ uid: z.string().min(1).max(128), name: z.string().trim().min(1).max(200), email: z.email('Enter a valid email address').max(320).optional() }).optional(),
+    assignee: z.strictObject({ uid: z.string().min(1).max(128), name: requiredText('Enter the name of the engineer to assign', 200), email: z.email('Enter a valid email address').max(320).optional() }).optional(),
   }),
   action('set_priority', { priority: Priority, message: Message }),
   action('request_info', { message: Message }),

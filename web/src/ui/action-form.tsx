@@ -20,6 +20,10 @@ export interface ActionFormProps {
   /** What the person is told once it is done. */
   accepted?: string;
   headingLevel?: 2 | 3;
+  /** When a page has two forms for one action (assign to me, assign to another): field IDs stay unique. */
+  formId?: string;
+  /** Shapes the body from the fields before it is sent (an assignee's ID from their email). */
+  prepare?: (body: Record<string, unknown>) => Record<string, unknown>;
 }
 
 /**
@@ -37,14 +41,14 @@ export function ActionForm(props: ActionFormProps) {
 
   return (
     <Form<AppliedAction>
-      id={`action-${props.action}`}
+      id={props.formId ?? `action-${props.action}`}
       title={props.title}
       headingLevel={props.headingLevel ?? 3}
       intro={props.intro}
       fields={props.fields}
       submitLabel={props.submitLabel}
       onStartEditing={() => (basedOn.current = latest.current)}
-      send={(body, key) => api.act(caseRecord.id, { ...props.extra, ...body, action: props.action, expectedVersion: basedOn.current ?? latest.current }, key)}
+      send={(body, key) => api.act(caseRecord.id, { ...props.extra, ...(props.prepare ? props.prepare(body) : body), action: props.action, expectedVersion: basedOn.current ?? latest.current }, key)}
       onAccepted={() => {
         basedOn.current = null;
         return props.accepted ?? 'Done.';
