@@ -7,6 +7,8 @@ import {
   idTokenVerifier,
   type RefusalReason,
 } from '../../functions/src/adapters/id-token-verifier.js';
+import { eitherClock } from '../../dev/stack-deps.js';
+import { emulatorIdToken, PEOPLE } from '../tokens.js';
 import type { Caller } from '../../functions/src/domain/caller.js';
 import type { DomainError, Result } from '../../functions/src/domain/result.js';
 import { DependencyUnavailable, isDependencyUnavailable } from '../../functions/src/ports/dependency-failure.js';
@@ -262,5 +264,27 @@ describe('idTokenVerifier(config.identity, clock)', () => {
     }
     expect(fetch).toHaveBeenCalledTimes(1);
     expect(String(fetch.mock.calls[0]![0])).toBe(GOOGLE_ID_TOKEN_KEYS_URL);
+  });
+});
+
+describe('the local stack checks tokens against its own clock and the wall clock', () => {
+  const projectId = 'demo-tandem';
+  const stackClock = { now: () => new Date('2026-03-09T09:00:00Z') };
+  const verifier = eitherClock(
+    new IdTokenVerifier({ projectId, clock: stackClock, emulatorHost: '127.0.0.1:9099' }),
+    new IdTokenVerifier({ projectId, clock: { now: () => new Date() }, emulatorHost: '127.0.0.1:9099' }),
+  );
+  const bearer = (issued: Date) => `Bearer ${emulatorIdToken(projectId, PEOPLE.grace, issued)}`;
+
+  it('a token the browser got just now passes, though the stack’s clock was advanced a week', async () => {
+    expect((await verifier.verify(bearer(new Date()))).ok).toBe(true);
+  });
+  it('a token made for the stack’s time passes', async () => {
+    expect((await verifier.verify(bearer(stackClock.now()))).ok).toBe(true);
+  });
+  it('a token expired by both clocks is refused, with the stack clock’s reason', async () => {
+    const refused = await verifier.verify(bearer(new Date('2026-03-01T09:00:00Z')));
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error.code).toBe('unauthenticated');
   });
 });
