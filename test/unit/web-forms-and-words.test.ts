@@ -90,3 +90,12 @@ describe('words', () => {
     expect(words).toMatchObject({ title: 'Referred to the vendor', message: 'Acme supports WidgetDB.', details: ['Vendor: Acme support · https://acme.example/support'] });
   });
 });
+
+describe('a status change on the timeline', () => {
+  const change = (data: Record<string, unknown>, actor: Parameters<typeof actorWords>[0]) => entryWords({ type: 'status_changed', at: '2026-03-02T09:00:00.000Z', actor, data, internal: false }, 'engineer').title;
+  it('names who moved it, unless Tandem did; a customer’s answer reads as their reply', () => {
+    expect(change({ from: 'in_progress', to: 'awaiting_customer', reason: 'information_requested' }, { kind: 'engineer', id: 'u', name: 'Grace Hopper' })).toBe('Waiting for the customer — Grace Hopper');
+    expect(change({ from: 'triaged', to: 'in_progress', reason: 'triage_complete' }, SYSTEM)).toBe('In progress');
+    expect(change({ from: 'awaiting_customer', to: 'in_progress', reason: 'customer_replied' }, { kind: 'customer', id: 'c', name: 'Ada Novak' })).toBe('Ada Novak replied');
+  });
+});

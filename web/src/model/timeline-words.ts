@@ -17,6 +17,8 @@ const TITLES: Record<TimelineEventType, (e: TimelineEvent, who: string, viewer: 
   case_prioritized: (e) => `Priority confirmed as ${text(e.data.priority) ?? text(e.data.to) ?? 'given'}`,
   // Who moved it, unless Tandem did: "Waiting for the customer — Grace Hopper".
   status_changed: (e, who, viewer) =>
+    // A reply that answers a question moves the case on; it reads as the reply it is.
+    e.data.reason === 'customer_replied' ? `${who} replied` :
     (typeof e.data.to === 'string' && e.data.to in STATUS_WORDS ? statusWords(e.data.to as CaseStatus, viewer) : 'The status changed') + (e.actor.kind === 'system' ? '' : ` — ${who}`),
   escalation_requested: (_e, who) => `${who} asked for the partner to be engaged`,
   partner_notified: (e) => `The partner was asked${typeof e.data.level === 'number' && e.data.level > 0 ? ` (ladder rung ${e.data.level})` : ''}`,
