@@ -194,16 +194,21 @@ describe('the partner desk', () => {
     await desk.context().close();
   });
 
-  it("NetApp's simulator acknowledges with a signed callback when the clock moves on, and the customer's open page follows within 2 s", async () => {
+  it("NetApp's simulator acknowledges with a signed callback when the clock moves on, and the customer's and the engineer's open pages follow within 2 s", async () => {
     const caseId = await escalatedCase(PETER, { subject: 'Volumes go read-only after failover', product: 'NetApp Cloud Volumes ONTAP', vendor: 'NetApp' });
     const page = await signedInAs('peter@initech.example', `/app/cases/${caseId}`);
+    const engineerPage = await signedInAs('grace@tandem.example', `/app/cases/${caseId}`);
     await expect.poll(() => partnerStatus(page), SLOW).toMatch(/^Asked NetApp at \d\d:\d\d — waiting for them to acknowledge/);
+    await expect.poll(() => engineerPage.locator('.status').first().textContent(), SLOW).toBe('Waiting for the partner');
 
     await stack.advanceClock(61_000);
     // The callback is the simulator's own signed request to the partner-callback function.
     await reaches(caseId, 'partner_engaged');
     await expect.poll(() => partnerStatus(page), LIVE).toMatch(/^With NetApp since \d\d:\d\d — acknowledged, their ticket NETAPP-\d+; Customer Care is following up$/);
     expect(await caseStatus(page)).toBe('The partner is working on it');
+    await expect.poll(() => engineerPage.locator('.status').first().textContent(), LIVE).toBe('Partner engaged');
+    await expect.poll(() => engineerPage.locator('.timeline').textContent(), LIVE).toMatch(/Ticket NETAPP-\d+ opened; an engineer is on it\./);
+    await engineerPage.context().close();
     expect(await page.locator('.timeline').textContent()).toMatch(/Ticket NETAPP-\d+ opened; an engineer is on it\./);
     // The callback names the partner by its ID; the customer reads its name.
     expect(await page.locator('.timeline').textContent()).not.toContain('Partner netapp');
