@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SYSTEM, TIMELINE_EVENT_TYPES, type TimelineEventType } from '../../functions/src/domain/case-model.js';
+import { CaseActionRequest } from '../../functions/src/domain/case-actions.js';
+import { isWebAddress } from '../../web/src/model/web-address.js';
 import { bodyOf, problemsFor } from '../../web/src/model/form-values.js';
 import { routeOf } from '../../web/src/model/routes.js';
 import { actorWords, entryWords } from '../../web/src/model/timeline-words.js';
@@ -97,5 +99,20 @@ describe('a status change on the timeline', () => {
     expect(change({ from: 'in_progress', to: 'awaiting_customer', reason: 'information_requested' }, { kind: 'engineer', id: 'u', name: 'Grace Hopper' })).toBe('Waiting for the customer — Grace Hopper');
     expect(change({ from: 'triaged', to: 'in_progress', reason: 'triage_complete' }, SYSTEM)).toBe('In progress');
     expect(change({ from: 'awaiting_customer', to: 'in_progress', reason: 'customer_replied' }, { kind: 'customer', id: 'c', name: 'Ada Novak' })).toBe('Ada Novak replied');
+  });
+});
+
+describe('a vendor’s support page', () => {
+  it.each([
+    ['https://acme.example/support', true],
+    ['http://acme.example', true],
+    ['javascript:alert(1)', false],
+    ['JAVASCRIPT:alert(1)', false],
+    ['data:text/html,<script>alert(1)</script>', false],
+    ['not a url', false],
+  ])('%s is linked: %s', (url, linked) => {
+    expect(isWebAddress(url)).toBe(linked);
+    // The server refuses what the page would not link.
+    expect(CaseActionRequest.safeParse({ action: 'refer_to_vendor', vendorContact: { name: 'Acme', url }, message: 'Acme supports it.' }).success).toBe(linked);
   });
 });

@@ -20,6 +20,9 @@ export interface ApiError {
   version?: number;
 }
 
+/** The answer to a request that never reached Tandem (offline, a token that could not be refreshed). */
+export const UNREACHABLE: ApiError = { code: 'unavailable', message: 'Tandem could not be reached. Check your connection and send it again: it will not be sent twice.' };
+
 export type Answer<T> = { ok: true; httpStatus: number; value: T } | { ok: false; httpStatus: number; error: ApiError };
 
 export interface AcceptedCase {
@@ -43,7 +46,9 @@ export interface Api {
 
 export function createApi(idToken: () => Promise<string | null>, baseUrl = ''): Api {
   async function post<T>(path: string, body: unknown, idempotencyKey: string): Promise<Answer<T>> {
-    const token = await idToken();
+    // Refreshing an expired token needs the network too: failing, it is the same "could not reach".
+    const token = await idToken().catch(() => undefined);
+    if (token === undefined) return { ok: false, httpStatus: 0, error: UNREACHABLE };
     if (!token) return { ok: false, httpStatus: 401, error: { code: 'unauthenticated', message: 'Your sign-in has ended. Sign in again to send this.' } };
     let response: Response;
     try {
@@ -53,7 +58,7 @@ export function createApi(idToken: () => Promise<string | null>, baseUrl = ''): 
         body: JSON.stringify(body),
       });
     } catch {
-      return { ok: false, httpStatus: 0, error: { code: 'unavailable', message: 'Tandem could not be reached. Check your connection and send it again: it will not be sent twice.' } };
+      return { ok: false, httpStatus: 0, error: UNREACHABLE };
     }
     const answer = (await response.json().catch(() => null)) as { error?: ApiError } | null;
     if (response.ok && answer) return { ok: true, httpStatus: response.status, value: answer as T };

@@ -161,7 +161,8 @@ export type Escalation = z.infer<typeof Escalation>;
 
 export const VendorContact = z.object({
   name: requiredText("Enter the vendor's name for the customer", 200),
-  url: z.url('Enter the vendor support page as a full address, https://…').max(2000).optional(),
+  // Only web addresses: the portal links to it, and a `javascript:` or `data:` URL would run in the customer's page.
+  url: z.url({ protocol: /^https?$/, hostname: z.regexes.domain, error: 'Enter the vendor support page as a full address, https://…' }).max(2000, 'Keep the address to 2,000 characters').optional(),
   email: z.email("Enter the vendor's support email address").max(320).optional(),
   phone: z.string({ error: 'Enter a phone number' }).trim().min(3, 'Enter a phone number with at least 3 digits').max(50, 'Keep the phone number to 50 characters').optional(),
 }, { error: 'Say who the vendor is: a name, and a support page, email or phone' });

@@ -48,7 +48,12 @@ export function ActionForm(props: ActionFormProps) {
       fields={props.fields}
       submitLabel={props.submitLabel}
       onStartEditing={() => (basedOn.current = latest.current)}
-      send={(body, key) => api.act(caseRecord.id, { ...props.extra, ...(props.prepare ? props.prepare(body) : body), action: props.action, expectedVersion: basedOn.current ?? latest.current }, key)}
+      fingerprint={() => String(basedOn.current ?? latest.current)}
+      send={(body, key) => {
+        // A form nobody typed in is based on the version it was first sent on, so a resend after a lost answer is the same request.
+        basedOn.current ??= latest.current;
+        return api.act(caseRecord.id, { ...props.extra, ...(props.prepare ? props.prepare(body) : body), action: props.action, expectedVersion: basedOn.current }, key);
+      }}
       onAccepted={() => {
         basedOn.current = null;
         return props.accepted ?? 'Done.';

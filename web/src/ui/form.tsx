@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { newIdempotencyKey, type Answer, type ApiError } from '../api.js';
+import { newIdempotencyKey, UNREACHABLE, type Answer, type ApiError } from '../api.js';
 import { bodyOf, problemsFor, type Problems } from '../model/form-values.js';
 
 /**
@@ -40,6 +40,8 @@ export interface FormProps<T> {
   onAccepted?: (value: T) => string | void;
   /** Turns a refusal that is not about a field into words for this form (a version conflict). */
   explain?: (error: ApiError) => string | undefined;
+  /** What else the request carries beyond the fields (a case action's expectedVersion): part of what one key stands for. */
+  fingerprint?: () => string;
   /** Called when the person first changes a field (a case page remembers which version they were answering). */
   onStartEditing?: () => void;
   disabled?: boolean;
@@ -55,6 +57,7 @@ export function Form<T>(props: FormProps<T>) {
   const [done, setDone] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   const key = useRef(newIdempotencyKey());
+  const sentContent = useRef<string | null>(null);
   const summary = useRef<HTMLDivElement>(null);
   const editing = useRef(false);
   const optional = useMemo(() => new Set(fields.filter((f) => f.optional).map((f) => f.name)), [fields]);
@@ -79,11 +82,25 @@ export function Form<T>(props: FormProps<T>) {
     if (pending) return;
     setPending(true);
     setDone(null);
-    const answer = await props.send(bodyOf(values, optional), key.current);
-    setPending(false);
+    const body = bodyOf(values, optional);
+    // One key for one request: a resend of the same content keeps it (a lost answer is not a second
+    // case), but content that changed since the last send is a new request and gets a new key, or the
+    // server would refuse it as the key's reuse.
+    const content = JSON.stringify(body) + (props.fingerprint?.() ?? '');
+    if (sentContent.current !== null && sentContent.current !== content) key.current = newIdempotencyKey();
+    sentContent.current = content;
+    let answer: Answer<T>;
+    try {
+      answer = await props.send(body, key.current);
+    } catch {
+      answer = { ok: false, httpStatus: 0, error: UNREACHABLE };
+    } finally {
+      setPending(false);
+    }
     if (answer.ok) {
       setProblems(null);
       key.current = newIdempotencyKey();
+      sentContent.current = null;
       editing.current = false;
       setValues(initialValues(fields));
       setDone(props.onAccepted?.(answer.value) ?? 'Done.');

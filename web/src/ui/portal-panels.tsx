@@ -1,6 +1,7 @@
 import type { CaseRecord, Role, TimelineEntry } from '../firebase.js';
 import { entryWords } from '../model/timeline-words.js';
 import { timeWords } from '../model/words.js';
+import { isWebAddress } from '../model/web-address.js';
 
 /**
  * The panels at the top of a customer's case page: where the partner stands, the question waiting
@@ -70,9 +71,13 @@ export function ReferralPanel(props: { referral: NonNullable<CaseRecord['referra
           <>
             <dt>Support page</dt>
             <dd>
-              <a href={v.url} rel="noopener noreferrer">
-                {v.url}
-              </a>
+              {isWebAddress(v.url) ? (
+                <a href={v.url} rel="noopener noreferrer">
+                  {v.url}
+                </a>
+              ) : (
+                v.url
+              )}
             </dd>
           </>
         )}
