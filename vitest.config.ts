@@ -10,7 +10,8 @@ export default defineConfig({
   test: {
     projects: [
       {
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' },
+        // Times in words (the web app's) are the reader's local time: the tests read them in UTC, wherever they run.
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node', env: { TZ: 'UTC' } },
       },
       {
         test: {

@@ -14,8 +14,9 @@ import { launchChromium, newPerson, screenshot, seriousViolations, signIn } from
  * without a reload. A stale desk page is told the case changed; a question reaches the customer;
  * a decline hands the case back.
  *
- * The stack's clock starts a little ahead of the real one: the functions check the browser's ID
- * tokens (issued at real time) against that clock, so it must not be behind them, nor an hour ahead.
+ * The stack's clock starts a little ahead of the real one, so that the deadlines on the page read
+ * like today's; the browser's ID tokens (issued at the real time) pass against the wall clock too
+ * (dev/stack-deps.ts).
  */
 const START = new Date(Math.ceil(Date.now() / 60_000) * 60_000 + 15 * 60_000);
 const GRACE: TokenUser = { uid: 'demo-engineer-grace', role: 'engineer', name: 'Grace Hopper', email: 'grace@tandem.example' };

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createApi } from './api.js';
 import { AppContextValue, type AppContext } from './app-context.js';
 import type { Backend, Person } from './firebase.js';
@@ -24,6 +24,16 @@ export function App(props: { backend: Backend }) {
   useEffect(() => backend.onPerson(setPerson), [backend]);
   const api = useMemo(() => createApi(() => backend.idToken()), [backend]);
   const { pathname } = useLocation();
+  // Moving to another page puts the focus on its main heading (or, while it loads, its main region),
+  // as a full page load would: otherwise it stays on the link that was just removed, and drops to the body.
+  const firstPath = useRef(true);
+  useEffect(() => {
+    if (firstPath.current) {
+      firstPath.current = false;
+      return;
+    }
+    (document.querySelector<HTMLElement>('main h1') ?? document.getElementById('main'))?.focus();
+  }, [pathname]);
 
   if (person === undefined) {
     return (
@@ -51,7 +61,8 @@ function Page(props: { route: Route; person: Person; signOut: () => void }) {
       if (person.role === 'customer') return <CustomerHome {...shell} />;
       return <PartnerDesk {...shell} />;
     case 'new-case':
-      return person.role === 'partner' ? <NotFoundPage {...shell} path={location.pathname} /> : <NewCasePage {...shell} />;
+      // Customers open cases here; an engineer opening one for an org does it through the API (it needs the org and contact).
+      return person.role === 'customer' ? <NewCasePage {...shell} /> : <NotFoundPage {...shell} path={location.pathname} />;
     case 'case':
       if (person.role === 'engineer') return <EngineerCasePage {...shell} caseId={route.caseId} />;
       if (person.role === 'customer') return <CustomerCasePage {...shell} caseId={route.caseId} />;

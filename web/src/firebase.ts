@@ -102,7 +102,12 @@ export function connectBackend(config: HostingConfig): Backend {
       // The ID token, not just the user: claims live in the token, and a refreshed token may carry new ones.
       return onIdTokenChanged(auth, (user) => {
         if (!user) return listener(null);
-        void personOf(user).then(listener, () => listener(null));
+        // A sign-out or another sign-in while the claims were read wins: only the current user is told.
+        const current = () => auth.currentUser?.uid === user.uid;
+        void personOf(user).then(
+          (person) => current() && listener(person),
+          () => current() && listener(null),
+        );
       });
     },
     async signIn(email, password) {
@@ -114,6 +119,7 @@ export function connectBackend(config: HostingConfig): Backend {
     signOut: () => signOut(auth),
     idToken: async () => (auth.currentUser ? auth.currentUser.getIdToken() : null),
     watchCase(caseId, watcher) {
+      if (!isDocumentPath(`cases/${caseId}`)) return nothingThere(watcher);
       return onSnapshot(
         doc(db, 'cases', caseId),
         (snapshot) => watcher.next(snapshot.exists() ? ({ ...(snapshot.data() as Case), id: snapshot.id }) : null),
@@ -143,6 +149,7 @@ export function connectBackend(config: HostingConfig): Backend {
       );
     },
     watchDocument<T>(path: string, watcher: Watcher<T | null>) {
+      if (!isDocumentPath(path)) return nothingThere(watcher);
       return onSnapshot(
         doc(db, path),
         (snapshot) => watcher.next(snapshot.exists() ? (snapshot.data() as T) : null),
@@ -157,6 +164,21 @@ export function connectBackend(config: HostingConfig): Backend {
       );
     },
   };
+}
+
+/**
+ * A path of IDs the app may read: collection/id pairs, each ID as Tandem names documents. A path
+ * made from a query string (`?queue=a/b`) or a missing claim (`orgs/`) would make the SDK throw.
+ */
+const isDocumentPath = (path: string): boolean => {
+  const segments = path.split('/');
+  return segments.length % 2 === 0 && segments.every((segment) => /^[A-Za-z0-9_-]{1,128}$/.test(segment));
+};
+
+/** What a read of no document gives: nothing, said once, as a live read would. */
+function nothingThere<T>(watcher: Watcher<T | null>): Unsubscribe {
+  const timer = setTimeout(() => watcher.next(null), 0);
+  return () => clearTimeout(timer);
 }
 
 async function personOf(user: User): Promise<Person> {

@@ -168,7 +168,11 @@ export const VendorContact = z.object({
 }, { error: 'Say who the vendor is: a name, and a support page, email or phone' });
 export type VendorContact = z.infer<typeof VendorContact>;
 
-export const Referral = z.object({ vendorContact: VendorContact, message: z.string(), referredAt: IsoTime });
+/**
+ * A referral as stored: its vendor page is whatever text was accepted when it was written, so a
+ * record from before web addresses were required still reads (readers link only web addresses).
+ */
+export const Referral = z.object({ vendorContact: VendorContact.extend({ url: z.string().optional() }), message: z.string(), referredAt: IsoTime });
 
 export const EscalationRequest = z.object({ partnerId: z.string(), requestedAt: IsoTime, requestedBy: Actor });
 

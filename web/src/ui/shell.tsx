@@ -1,25 +1,18 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import type { Person } from '../firebase.js';
 import { ROLE_APP_NAMES } from '../model/words.js';
 import { BASE, Link } from '../router.js';
 
 /**
  * Every page's frame: a skip link, the header (which app this is, who is signed in, sign out), and
- * the page's main region. The page's title becomes the document's title, and moving to another page
- * puts the focus on its main heading, as a full page load would for a screen reader.
+ * the page's main region. The page's title becomes the document's title; App moves the focus when
+ * the path changes.
  */
 export function Shell(props: { person: Person | null; onSignOut?: () => void; title: string; children: ComponentChildren }) {
   const { person } = props;
-  const main = useRef<HTMLElement>(null);
-  const first = useRef(true);
   useEffect(() => {
     document.title = `${props.title} — Tandem`;
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    main.current?.querySelector<HTMLElement>('h1')?.focus();
   }, [props.title]);
 
   return (
@@ -45,7 +38,7 @@ export function Shell(props: { person: Person | null; onSignOut?: () => void; ti
           )}
         </div>
       </header>
-      <main id="main" ref={main} tabIndex={-1} class="main">
+      <main id="main" tabIndex={-1} class="main">
         {props.children}
       </main>
     </>
