@@ -97,6 +97,8 @@ async function openCase(name: keyof typeof SUBJECTS): Promise<void> {
   await page.getByRole('link', { name: SUBJECTS[name] }).click();
   await page.getByRole('heading', { level: 1, name: SUBJECTS[name] }).waitFor();
   await page.locator('#sla-summary').waitFor();
+  // The link that was followed is gone: the focus goes to the new page's heading, as after a page load, not to the body.
+  await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
 }
 
 describe('the engineer console', () => {

@@ -32,7 +32,7 @@ export function App(props: { backend: Backend }) {
       firstPath.current = false;
       return;
     }
-    (document.querySelector<HTMLElement>('main h1') ?? document.getElementById('main'))?.focus();
+    return focusMainHeading();
   }, [pathname]);
 
   if (person === undefined) {
@@ -71,3 +71,26 @@ function Page(props: { route: Route; person: Person; signOut: () => void }) {
       return <NotFoundPage {...shell} path={route.path} />;
   }
 }
+
+/**
+ * Focuses the page's main heading once it is there (a case page shows its heading when the case has
+ * loaded), unless the person has moved the focus themselves meanwhile. Gives up after a few seconds.
+ */
+function focusMainHeading(): () => void {
+  const untouched = () => document.activeElement === document.body || document.activeElement === document.getElementById('main') || !document.activeElement;
+  const tryFocus = () => {
+    const heading = document.querySelector<HTMLElement>('main h1');
+    if (heading && untouched()) heading.focus();
+    return Boolean(heading);
+  };
+  if (tryFocus()) return () => {};
+  document.getElementById('main')?.focus();
+  const observer = new MutationObserver(() => tryFocus() && observer.disconnect());
+  observer.observe(document.body, { childList: true, subtree: true });
+  const timer = setTimeout(() => observer.disconnect(), 5_000);
+  return () => {
+    observer.disconnect();
+    clearTimeout(timer);
+  };
+}
+

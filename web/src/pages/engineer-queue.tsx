@@ -16,6 +16,9 @@ import { PageHeading, Shell } from '../ui/shell.js';
  * most at risk of missing its first-response target first, each with its clock in words, shape and
  * colour, its queue, approach and assignee.
  */
+/** How many cases the queue reads at most: enough for a team's day, few enough for one live query. */
+const QUEUE_MAX = 500;
+
 export function EngineerQueue(props: { person: Person; onSignOut: () => void }) {
   const { backend, person } = useApp();
   // Clocks move by the minute; a 15-second tick keeps "3 min left" within a quarter of a minute.
@@ -23,7 +26,9 @@ export function EngineerQueue(props: { person: Person; onSignOut: () => void }) 
   const { search } = useLocation();
   const filters = filtersOf(search);
   const statuses = statusesOf(filters.status);
-  const cases = useLive<CaseRecord[]>((w) => backend.watchCases({ statuses }, w), `status:${filters.status}`);
+  // The list is the most recently updated open cases, sorted by risk here; past QUEUE_MAX the oldest
+  // ones (often the riskiest) are not read, and the page says so rather than count wrong.
+  const cases = useLive<CaseRecord[]>((w) => backend.watchCases({ statuses, max: QUEUE_MAX }, w), `status:${filters.status}`);
   const all = cases.state === 'ready' ? cases.value : [];
   const queueIds = [...new Set(all.map((c) => c.queue).filter((q): q is string => Boolean(q)))];
   if (filters.queue && filters.queue !== 'none' && !queueIds.includes(filters.queue)) queueIds.push(filters.queue);
@@ -49,6 +54,11 @@ export function EngineerQueue(props: { person: Person; onSignOut: () => void }) 
             {rows.length === all.length ? casesWords(all.length, filters.status) : `Showing ${rows.length} of ${casesWords(all.length, filters.status)}`}
             {rows.length > 1 && ', the most at risk of missing the first-response target first.'}
           </p>
+          {all.length >= QUEUE_MAX && (
+            <p class="queue__truncated" role="note">
+              More than {QUEUE_MAX} cases match: these are the {QUEUE_MAX} updated most recently, and cases not updated for longer are not shown. Choose a status to see the rest.
+            </p>
+          )}
           <CaseTable
             cases={rows.map((r) => r.c)}
             viewer={person.role ?? 'engineer'}
