@@ -25,7 +25,14 @@ export interface FirebaseHostingConfig {
   ignore: string[];
   rewrites: ({ source: string; destination: string } | { regex: string; run: { serviceId: string; region: string } })[];
   redirects: { source: string; destination: string; type: number }[];
+  headers: { source: string; headers: { key: string; value: string }[] }[];
 }
+
+/**
+ * Every file of the web app is revalidated on each load (a 304 when unchanged): Hosting would
+ * otherwise let a browser keep index.html for an hour after a deploy, with the old bundle it names.
+ */
+export const APP_CACHE_CONTROL = 'no-cache';
 
 /**
  * The rules, as the local stack's router applies them too (dev/web-app.ts): a file of the web app is
@@ -43,6 +50,7 @@ export function firebaseHostingConfig(): FirebaseHostingConfig {
       ...[...publicPaths].map(([regex, functionName]) => ({ regex, run: { serviceId: FUNCTION_TRIGGERS[functionName].name, region: HOSTING_REGION } })),
     ],
     redirects: [{ source: '/', destination: '/app/', type: 302 }],
+    headers: [{ source: '/app/**', headers: [{ key: 'Cache-Control', value: APP_CACHE_CONTROL }] }],
   };
 }
 

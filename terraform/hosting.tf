@@ -76,6 +76,15 @@ resource "google_firebase_hosting_version" "public" {
       status_code = 302
       location    = "/app/"
     }
+
+    # Revalidate the app's files on every load (a 304 when unchanged): by default a browser may keep
+    # index.html, and the bundle it names, for an hour after a deploy.
+    headers {
+      glob = "/app/**"
+      headers = {
+        "Cache-Control" = "no-cache"
+      }
+    }
   }
 }
 

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FUNCTION_TRIGGERS, TOPICS, deadLetterSubscriptions, httpRoutes, pubsubFunctions } from '../../functions/src/function-triggers.js';
-import { FIREBASE_JSON, HOSTING_PUBLIC_DIR, HOSTING_REGION, renderFirebaseJson, type FirebaseHostingConfig } from '../../dev/firebase-json.js';
+import { APP_CACHE_CONTROL, FIREBASE_JSON, HOSTING_PUBLIC_DIR, HOSTING_REGION, renderFirebaseJson, type FirebaseHostingConfig } from '../../dev/firebase-json.js';
 import { DEFAULT_OUT_DIR } from '../../web/build.js';
 
 /**
@@ -563,6 +563,12 @@ describe('Firebase Hosting', () => {
       const sorted = (rules: object[]) => rules.map((rule) => JSON.stringify(rule)).sort();
       expect(sorted(firebaseRules)).toEqual(sorted(terraformRules));
       expect(region, "firebase.json's region is var.region's default").toBe(HOSTING_REGION);
+    });
+
+    it('has every file of the app revalidated on each load, in both releases, so a deploy is never served stale', () => {
+      expect(firebaseJson.hosting.headers).toEqual([{ source: '/app/**', headers: [{ key: 'Cache-Control', value: APP_CACHE_CONTROL }] }]);
+      const terraformHeaders = (hostingConfig().headers as Body[]).map((rule) => ({ source: rule.glob, headers: Object.entries(rule.headers as Record<string, string>).map(([key, value]) => ({ key, value })) }));
+      expect(terraformHeaders).toEqual(firebaseJson.hosting.headers);
     });
 
     it('deploys nothing but Hosting (Terraform deploys the rules, indexes and functions)', () => {
