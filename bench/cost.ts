@@ -67,4 +67,4 @@ export function costOf(c: Counts, p: Prices): Cost {
 }
 
 /** Dollars for people: enough significant digits for a fraction of a cent. */
-export const usd = (x: number): string => (x === 0 ? '$0' : `$${x >= 0.01 ? x.toFixed(4) : x.toPrecision(3)}`);
+export const usd = (x: number): string => (x === 0 ? '$0' : `$${x >= 0.01 ? x.toFixed(4) : x.toFixed(Math.min(20, 2 - Math.floor(Math.log10(x))))}`);

@@ -48,10 +48,12 @@ export function metOf(f: Figure): boolean | null {
  */
 export function formatNumber(x: number, digits = 2, avoid?: Target): string {
   const show = (d: number) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: 0 });
+  // Three significant digits at least for small numbers (a case's cost in dollars): never shown as 0.
+  if (x !== 0 && Math.abs(x) < 1) digits = Math.min(20, Math.max(digits, 2 - Math.floor(Math.log10(Math.abs(x)))));
   if (!avoid) return show(digits);
   const missed = avoid.op === '<=' ? x > avoid.value : x < avoid.value;
   let d = digits;
-  while (missed && d < 12) {
+  while (missed && d < 20) {
     const shown = Number(show(d).replace(/,/g, ''));
     if (avoid.op === '<=' ? shown > avoid.value : shown < avoid.value) break;
     d++;

@@ -52,6 +52,7 @@ describe('cost at list prices', () => {
 
   it('shows dollars to a fraction of a cent', () => {
     expect(usd(0.000123)).toBe('$0.000123');
+    expect(usd(4e-7)).toBe('$0.000000400');
     expect(usd(1.5)).toBe('$1.5000');
   });
 });

@@ -53,5 +53,7 @@ describe('the benchmark report', () => {
     expect(formatNumber(12.001, 2, { op: '<=', value: 12 })).toBe('12.001');
     expect(formatNumber(0.7996, 2, { op: '>=', value: 0.8 })).toBe('0.7996');
     expect(formatNumber(11.996, 2, { op: '<=', value: 12 })).toBe('12');
+    expect(formatNumber(0.000200412)).toBe('0.0002');
+    expect(formatNumber(0.0000252)).toBe('0.0000252');
   });
 });
