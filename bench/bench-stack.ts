@@ -57,3 +57,6 @@ export async function drive(
 }
 
 export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** Who measured a figure and when: the command (BENCH_COMMAND when a single module is run) and now. */
+export const measuredNow = () => ({ command: process.env.BENCH_COMMAND ?? 'npm run bench', at: new Date().toISOString() });

@@ -15,7 +15,8 @@ import { followupsHandler } from '../functions/src/handlers/followups.js';
 import { TOPICS } from '../functions/src/ports/event-bus.js';
 import { createStackDeps } from '../dev/stack-deps.js';
 import { aCaseIn, anSla } from '../test/builders.js';
-import { fmt } from './bench-stack.js';
+import { fmt, measuredNow } from './bench-stack.js';
+import type { Figure } from './report.js';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const iso = (minutesFromNow: number) => new Date(NOW.getTime() + minutesFromNow * 60_000).toISOString();
@@ -45,6 +46,7 @@ export interface FollowupFigures {
   baselineReads: number;
   tickMs: number;
   baselineMs: number;
+  figures: Figure[];
 }
 
 export async function benchFollowups(projectId: string, quiet = 10_000, due = 10, rounds = 5): Promise<FollowupFigures> {
@@ -95,7 +97,12 @@ export async function benchFollowups(projectId: string, quiet = 10_000, due = 10
       if (left.data().count !== 0) throw new Error(`${left.data().count} due cases were left after the tick`);
     }
 
-    const figures = { readsPerTick: median(reads), baselineReads: median(baselineReads), tickMs: median(tickMs), baselineMs: median(baselineMs) };
+    const figures: FollowupFigures = { readsPerTick: median(reads), baselineReads: median(baselineReads), tickMs: median(tickMs), baselineMs: median(baselineMs), figures: [] };
+    figures.figures.push({
+      section: 'Follow-up tick', name: `documents read per tick, ${fmt(quiet)} quiet + ${due} due cases`, value: figures.readsPerTick, unit: 'reads',
+      baseline: { name: `a plain query of the ${due} due`, value: figures.baselineReads }, target: { op: '<=', value: 30 },
+      note: `median of ${rounds}; tick ${fmt(figures.tickMs, 1)} ms vs the query's ${fmt(figures.baselineMs, 1)} ms`, measured: measuredNow(),
+    });
     process.stdout.write(
       `follow-up tick over ${fmt(quiet)} quiet + ${due} due cases (median of ${rounds}): ${figures.readsPerTick} documents read per tick (target ≤ 30) ` +
         `vs ${figures.baselineReads} for a plain query reading the ${due} due documents → ${fmt(figures.readsPerTick / figures.baselineReads, 1)}× ` +

@@ -12,7 +12,8 @@ import { registerFunctions } from '../functions/src/register-functions.js';
 import { createStackDeps } from '../dev/stack-deps.js';
 import { authAs } from '../test/tokens.js';
 import { anOrg } from '../test/builders.js';
-import { drive, fmt, serve } from './bench-stack.js';
+import { drive, fmt, measuredNow, serve } from './bench-stack.js';
+import type { Figure } from './report.js';
 
 const body = (i: number) =>
   JSON.stringify({
@@ -34,6 +35,7 @@ export interface IntakeFigures {
   writesPerIntake: number;
   readsPerIntake: number;
   publishesPerIntake: number;
+  figures: Figure[];
 }
 
 export async function benchIntake(projectId: string, total = 1_500, concurrency = 16): Promise<IntakeFigures> {
@@ -85,7 +87,14 @@ export async function benchIntake(projectId: string, total = 1_500, concurrency 
     writesPerIntake: (after.writes - before.writes) / intakeCount,
     readsPerIntake: (after.reads - before.reads + after.registryReads - before.registryReads) / intakeCount,
     publishesPerIntake: (after.published - before.published) / intakeCount,
+    figures: [],
   };
+  figures.figures.push({
+    section: 'Intake throughput', name: 'intake, token verification included', value: figures.intakePerSecond, unit: 'cases/s',
+    baseline: { name: 'bare Functions Framework + one create()', value: figures.baselinePerSecond }, target: { op: '>=', value: 0.8, on: 'ratio' },
+    note: `${total}×2 requests each, ${concurrency} in flight; per case ${fmt(figures.commitsPerIntake, 2)} commit, ${fmt(figures.writesPerIntake, 2)} documents written, ${fmt(figures.readsPerIntake, 2)} reads, ${fmt(figures.publishesPerIntake, 2)} publish`,
+    measured: measuredNow(),
+  });
   process.stdout.write(
     `intake throughput: ${fmt(figures.intakePerSecond)} cases/s vs bare FF + one create() ${fmt(figures.baselinePerSecond)} req/s ` +
       `→ ratio ${fmt(figures.ratio, 2)} (target ≥ 0.80; ${total}×2 requests each, ${concurrency} in flight)\n` +

@@ -18,7 +18,8 @@ import { deletePushSubscriptions, ensurePubSubTopology, pushPath, pushTargets } 
 import { seedDemoData } from '../dev/seed.js';
 import { createStackDeps } from '../dev/stack-deps.js';
 import { anOrg } from '../test/builders.js';
-import { fmt } from './bench-stack.js';
+import { fmt, measuredNow } from './bench-stack.js';
+import type { Figure } from './report.js';
 
 /** Notes when route publishes the move to `triaged`, in this process: no extra hop to observe it. */
 class TriagedWatch implements EventBus {
@@ -55,7 +56,7 @@ async function inParallel(total: number, concurrency: number, run: (i: number) =
  * Latency is measured one case at a time: with several in flight the emulator's push loop and the
  * two cores are shared, and the figure would measure queueing, not the pipeline.
  */
-export async function benchPipeline(projectId: string, cases = 200, concurrency = 1): Promise<void> {
+export async function benchPipeline(projectId: string, cases = 200, concurrency = 1): Promise<{ figures: Figure[] }> {
   const config = loadConfig({ GOOGLE_CLOUD_PROJECT: projectId, FIREBASE_AUTH_EMULATOR_HOST: '127.0.0.1:9099' });
   const auth = authAs(projectId, { uid: 'u-bench', role: 'engineer', name: 'Bench Engineer', email: 'bench@tandem.example' });
   const stepLog = new MemoryLogger();
@@ -138,6 +139,14 @@ export async function benchPipeline(projectId: string, cases = 200, concurrency 
   const stepMs = (step: string) => percentile(stepLog.entries.filter((e) => e.step === step && typeof e.durationMs === 'number').map((e) => e.durationMs as number), 50);
   process.stdout.write(`  each step's handler at p50 (Firestore transaction + publishes): classify ${fmt(stepMs('classify'), 1)} ms, prioritize ${fmt(stepMs('prioritize'), 1)} ms, route ${fmt(stepMs('route'), 1)} ms\n`);
 
+  const measured = measuredNow();
+  const hopP99 = percentile(hops, 99);
+  const section = 'Latency, intake → triaged';
+  const figures: Figure[] = [
+    { section, name: 'p50', value: p50, unit: 'ms', baseline: { name: 'the floor: 3 hops at p50', value: 3 * hopP50 }, target: { op: '<=', value: budget }, note: `${n} cases one at a time; target 3 × hop p50 (${fmt(hopP50)} ms) + 60 ms`, measured },
+    { section, name: 'p99', value: p99, unit: 'ms', baseline: { name: 'the floor: 3 hops at p99', value: 3 * hopP99 }, note: 'no target at p99', measured },
+    { section: 'Firestore per case, intake → triaged', name: 'commits per case', value: (opsAfter.commits - opsBefore.commits) / n, unit: 'commits', target: { op: '<=', value: 4 }, note: `${fmt((opsAfter.writes - opsBefore.writes) / n, 2)} documents written`, measured },
+  ];
   await deletePushSubscriptions(pubsub, targets);
   await pubsub.subscription('bench-hop-push').delete();
   await new Promise<void>((resolve) => {
@@ -145,4 +154,5 @@ export async function benchPipeline(projectId: string, cases = 200, concurrency 
     router.closeAllConnections();
   });
   await stack.close();
+  return { figures };
 }
