@@ -159,7 +159,7 @@ async function collaborativeCaseCounted(stack: LocalStack, bus: CountingBus, inv
     { section: dollars, name: '1,000 cases', value: cost.total * 1000, unit: 'USD', note: priced, measured },
     { section: dollars, name: 'Firestore', value: cost.firestore, unit: 'USD', note: `${counts.firestore.reads} reads (reference data included), ${writes} writes; deletes not counted`, measured },
     { section: dollars, name: 'Pub/Sub', value: cost.pubsub, unit: 'USD', note: `${counts.pubsub.publishes} publishes + ${counts.pubsub.deliveries} push deliveries, each billed the 1,000-byte minimum`, measured },
-    { section: dollars, name: 'Workflows', value: cost.workflows, unit: 'USD', note: `${steps} steps executed, ${externalSteps} external (estimated: the wait for the partner's callback)`, measured },
+    { section: dollars, name: 'Workflows', value: cost.workflows, unit: 'USD', note: `${steps} steps the local runner executed, ${externalSteps} external (estimated: the wait for the partner's callback); Google bills each assignment of an assign step apart, so this is a lower bound`, measured },
     { section: dollars, name: 'function invocations and compute', value: cost.functions, unit: 'USD', note: `${counts.functions.invocations} invocations × median ${fmt(counts.functions.medianMs)} ms at 256 MiB, in 100 ms increments`, measured },
   ];
 }
