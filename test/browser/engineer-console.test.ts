@@ -208,7 +208,7 @@ describe('the engineer console', () => {
     const error = page.locator('#action-refer_to_vendor-vendorContact-url-error');
     await expect.poll(() => error.textContent()).toContain('Enter the vendor support page as a full address');
     expect(await form.locator('.error-summary').textContent()).toContain('Enter the vendor support page as a full address');
-    expect(await page.evaluate(() => document.activeElement?.classList.contains('error-summary'))).toBe(true);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.classList.contains('error-summary'))).toBe(true);
     expect(await form.getByLabel('Vendor support page').getAttribute('aria-invalid')).toBe('true');
     await form.scrollIntoViewIfNeeded();
     await screenshot(page, 'console-case-errors');

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { newIdempotencyKey, UNREACHABLE, type Answer, type ApiError } from '../api.js';
 import { bodyOf, problemsFor, type Problems } from '../model/form-values.js';
 
@@ -64,7 +64,8 @@ export function Form<T>(props: FormProps<T>) {
   const names = useMemo(() => fields.map((f) => f.name), [fields]);
 
   // A refused form moves the focus to its summary, so a keyboard or screen-reader user hears what to fix.
-  useEffect(() => {
+  // A layout effect: the focus moves in the same frame the summary appears, never a paint later.
+  useLayoutEffect(() => {
     if (problems) summary.current?.focus();
   }, [problems]);
 
