@@ -85,14 +85,18 @@ export async function bundleFunction(entryPoint: FunctionName, options: { minify
 /** Writes every function's bundle to `<outDir>/<name>/`, replacing what was there. */
 export async function buildFunctions(outDir = FUNCTIONS_OUT_DIR): Promise<FunctionBundle[]> {
   const bundles = await Promise.all(functionEntries().map(([entryPoint]) => bundleFunction(entryPoint)));
-  for (const bundle of bundles) {
-    const dir = join(outDir, bundle.name);
-    await rm(dir, { recursive: true, force: true });
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'index.js'), bundle.js);
-    await writeFile(join(dir, 'package.json'), `${JSON.stringify(bundle.packageJson, null, 2)}\n`);
-  }
+  for (const bundle of bundles) await writeBundle(bundle, outDir);
   return bundles;
+}
+
+/** Writes one bundle to `<outDir>/<name>/` (index.js, package.json), replacing what was there; answers the directory. */
+export async function writeBundle(bundle: FunctionBundle, outDir = FUNCTIONS_OUT_DIR): Promise<string> {
+  const dir = join(outDir, bundle.name);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'index.js'), bundle.js);
+  await writeFile(join(dir, 'package.json'), `${JSON.stringify(bundle.packageJson, null, 2)}\n`);
+  return dir;
 }
 
 /** The packages inside a bundle (from its metafile's inputs), e.g. `@google-cloud/firestore`. */
