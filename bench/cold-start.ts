@@ -1,7 +1,8 @@
 /**
  * Cold start of each deployed function (process start → first response), the way Cloud Functions
- * runs it: the Functions Framework loading the built entry point (dist/functions/src/index.js, which
- * builds every adapter at load), against a bare Functions Framework hello measured in the same run.
+ * runs it: the Functions Framework loading the all-functions entry point (dist/functions/src/index.js,
+ * whose adapters are built on first use), against a bare Functions Framework hello measured in the
+ * same run. Each function deploys its own bundle: bench/bundle-cold-start.ts measures those.
  * Target: each ≤ 1.5 × the hello.
  */
 import { spawn, spawnSync } from 'node:child_process';

@@ -1,6 +1,25 @@
-# Every function runs the same source archive; the entry point selects the handler registered with the
-# Functions Framework. No function has an event_trigger: Pub/Sub functions are fed by the push
-# subscriptions of pubsub.tf (see the note there on dead lettering).
+# Each function deploys from its own source archive: dist/functions/<name>/ as `npm run build` writes
+# it (dev/build-functions.ts: that function's bundle and a package.json naming it), zipped and uploaded
+# under a name that changes with its content, so a function is redeployed only when its bundle
+# changes. No function has an event_trigger: Pub/Sub functions are fed by the push subscriptions of
+# pubsub.tf (see the note there on dead lettering).
+data "archive_file" "function_source" {
+  for_each = local.functions
+
+  type        = "zip"
+  source_dir  = "${path.module}/../dist/functions/${each.value.name}"
+  output_path = "${path.module}/.build/functions/${each.value.name}.zip"
+}
+
+resource "google_storage_bucket_object" "function_source" {
+  for_each = local.functions
+
+  bucket       = var.functions_source_bucket
+  name         = "tandem/functions/${each.value.name}-${data.archive_file.function_source[each.key].output_md5}.zip"
+  source       = data.archive_file.function_source[each.key].output_path
+  content_type = "application/zip"
+}
+
 resource "google_cloudfunctions2_function" "function" {
   for_each = local.functions
 
@@ -15,8 +34,8 @@ resource "google_cloudfunctions2_function" "function" {
 
     source {
       storage_source {
-        bucket = var.functions_source_bucket
-        object = var.functions_source_object
+        bucket = google_storage_bucket_object.function_source[each.key].bucket
+        object = google_storage_bucket_object.function_source[each.key].name
       }
     }
   }

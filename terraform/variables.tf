@@ -11,12 +11,7 @@ variable "region" {
 
 variable "functions_source_bucket" {
   type        = string
-  description = "Cloud Storage bucket holding the functions' source archive (the built package, uploaded by CI)."
-}
-
-variable "functions_source_object" {
-  type        = string
-  description = "Object name of the functions' source archive in functions_source_bucket, e.g. \"tandem/functions-<git sha>.zip\". A new name redeploys every function."
+  description = "Cloud Storage bucket that Terraform uploads each function's source archive to (tandem/functions/<name>-<md5>.zip, zipped from dist/functions/<name>/: run `npm run build` first)."
 }
 
 variable "public_url" {

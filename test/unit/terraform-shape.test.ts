@@ -228,6 +228,15 @@ function instancesOf(address: string): Instance[] {
   return [...forEachInstances(body.for_each)].map(([key, value]) => ({ key, body: render(body, key, value) as Body }));
 }
 
+/** The body of one instance of a for_each data source (`archive_file.function_source`, key). */
+function dataInstance(address: string, key: string): Body {
+  const body = dataSources.get(address);
+  if (!body) throw new Error(`no data source ${address}`);
+  const value = forEachInstances(body.for_each).get(key);
+  if (value === undefined) throw new Error(`no instance ${key} of data.${address}`);
+  return render(body, key, value) as Body;
+}
+
 /** Every instance of every resource of a type, with the address to reference it by. */
 function allOfType(type: string): (Instance & { address: string })[] {
   return [...resources.keys()]
@@ -286,9 +295,9 @@ describe('terraform/ files', () => {
     expect(terraformBlocks.map((tf) => tf.required_version)).toEqual([expect.stringMatching(/>=\s*1\.([5-9]|\d{2,})/)]);
   });
 
-  it('bounds every provider version from above, and requires google and google-beta', () => {
+  it('bounds every provider version from above, and requires google, google-beta and archive (the functions\' source archives)', () => {
     const providers = Object.assign({}, ...terraformBlocks.flatMap((tf) => (tf.required_providers ?? []) as Body[])) as Record<string, { version?: string }>;
-    expect(Object.keys(providers).sort()).toEqual(['google', 'google-beta']);
+    expect(Object.keys(providers).sort()).toEqual(['archive', 'google', 'google-beta']);
     for (const [name, { version }] of Object.entries(providers)) {
       const parts = String(version).split(',').map((part) => part.trim());
       // `< x`, `<= x`, `~> x` and an exact version all stop the next major release from being picked up.
@@ -432,6 +441,29 @@ describe('functions', () => {
     expect(env.TANDEM_WORKFLOWS_LOCATION).toBe('${var.region}');
     expect(env.TANDEM_WORKFLOW_NAME).toBe('partner-escalation');
     expect(env.GOOGLE_CLOUD_PROJECT).toBe('${var.project_id}');
+  });
+
+  it.each(TRIGGERS)('%s deploys from its own source archive: dist/functions/<name>/ zipped, uploaded as its own object', (entryPoint, spec) => {
+    const archive = dataInstance('archive_file.function_source', entryPoint);
+    expect(archive.type).toBe('zip');
+    expect(archive.source_dir).toBe(`\${path.module}/../dist/functions/${spec.name}`);
+    const object = instancesOf('google_storage_bucket_object.function_source').find(({ key }) => key === entryPoint);
+    expect(object, `object of ${entryPoint}`).toBeDefined();
+    expect(object!.body.bucket).toBe('${var.functions_source_bucket}');
+    expect(object!.body.source).toBe(`\${data.archive_file.function_source["${entryPoint}"].output_path}`);
+    // Named by content: a function whose bundle did not change is not redeployed.
+    expect(object!.body.name).toBe(`tandem/functions/${spec.name}-\${data.archive_file.function_source["${entryPoint}"].output_md5}.zip`);
+    const source = block(block(block(functionFor(entryPoint).body, 'build_config'), 'source'), 'storage_source');
+    expect(source.object).toBe(`\${google_storage_bucket_object.function_source["${entryPoint}"].name}`);
+    expect(source.bucket).toBe(`\${google_storage_bucket_object.function_source["${entryPoint}"].bucket}`);
+  });
+
+  it('gives no two functions the same archive or object', () => {
+    const objects = allOfType('google_storage_bucket_object').filter(({ address }) => address.startsWith('google_storage_bucket_object.function_source'));
+    expect(objects.map(({ key }) => key).sort()).toEqual(TRIGGERS.map(([entryPoint]) => entryPoint).sort());
+    expect(new Set(objects.map(({ body }) => body.name)).size).toBe(TRIGGERS.length);
+    const objectsNamed = allOfType('google_cloudfunctions2_function').map(({ body }) => block(block(block(body, 'build_config'), 'source'), 'storage_source').object);
+    expect(new Set(objectsNamed).size).toBe(TRIGGERS.length);
   });
 
   it('the functions run as one service account that has only datastore.user, pubsub.publisher and workflows.invoker on the project', () => {
