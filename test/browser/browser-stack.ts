@@ -1,5 +1,6 @@
 import { inject } from 'vitest';
 import type { LocalStack } from '../../dev/local-stack.js';
+import { authAs, type TokenUser } from '../tokens.js';
 import { startTestStack } from '../e2e/test-stack.js';
 
 /**
@@ -13,4 +14,20 @@ export async function startBrowserStack(start: Date): Promise<LocalStack> {
   const cleared = await fetch(`http://${inject('firestoreHost')}/emulator/v1/projects/${projectId}/databases/(default)/documents`, { method: 'DELETE' });
   if (!cleared.ok) throw new Error(`Could not clear the Firestore emulator (${cleared.status})`);
   return startTestStack(projectId, start);
+}
+
+/** A request to the stack's API as `user` (an emulator token for the stack's time), as tests set the scene outside the browser. */
+export async function postAs(
+  stack: LocalStack,
+  user: TokenUser,
+  path: string,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${stack.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...authAs(inject('projectId'), user, stack.clock.now()), ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }

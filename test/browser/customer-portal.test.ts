@@ -1,10 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../dev/eventually.js';
 import type { LocalStack } from '../../dev/local-stack.js';
 import type { Case } from '../../functions/src/domain/case-model.js';
-import { authAs, type TokenUser } from '../tokens.js';
-import { startBrowserStack } from './browser-stack.js';
+import type { TokenUser } from '../tokens.js';
+import { postAs, startBrowserStack } from './browser-stack.js';
 import { launchChromium, newPerson, screenshot, seriousViolations, signIn } from './browser.js';
 
 /**
@@ -32,14 +32,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function post(user: TokenUser, path: string, body: Record<string, unknown>): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${stack.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...authAs(inject('projectId'), user, stack.clock.now()) },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+const post = (user: TokenUser, path: string, body: Record<string, unknown>) => postAs(stack, user, path, body);
 
 const statusOf = async (caseId: string) => (await stack.store.getCase(caseId))?.status;
 const reaches = (caseId: string, status: Case['status']) => eventually(async () => ((await statusOf(caseId)) === status ? true : undefined), 20_000, `${caseId} to be ${status}`);

@@ -1,11 +1,11 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../dev/eventually.js';
 import type { LocalStack } from '../../dev/local-stack.js';
 import type { CaseStatus } from '../../functions/src/domain/case-model.js';
-import { authAs, type TokenUser } from '../tokens.js';
-import { startBrowserStack } from './browser-stack.js';
+import type { TokenUser } from '../tokens.js';
+import { postAs, startBrowserStack } from './browser-stack.js';
 import { launchChromium, newPerson, screenshot, seriousViolations, signIn } from './browser.js';
 
 /**
@@ -41,21 +41,15 @@ let context: BrowserContext;
 let page: Page;
 const ids = {} as Record<keyof typeof SUBJECTS, string>;
 
-const as = (user: TokenUser) => ({ 'content-type': 'application/json', ...authAs(inject('projectId'), user, stack.clock.now()) });
-
 async function open(user: TokenUser, name: keyof typeof SUBJECTS, fields: { product: string; vendor: string; priority: string }): Promise<void> {
-  const res = await fetch(`${stack.url}/cases`, {
-    method: 'POST',
-    headers: { ...as(user), 'idempotency-key': `console-${name}` },
-    body: JSON.stringify({ subject: SUBJECTS[name], description: 'Since this morning, every few minutes.', environment: 'production', ...fields }),
-  });
-  expect(res.status).toBe(201);
-  ids[name] = ((await res.json()) as { caseId: string }).caseId;
+  const opened = await postAs(stack, user, '/cases', { subject: SUBJECTS[name], description: 'Since this morning, every few minutes.', environment: 'production', ...fields }, { 'idempotency-key': `console-${name}` });
+  expect(opened.status).toBe(201);
+  ids[name] = String(opened.body.caseId);
 }
 
 async function act(user: TokenUser, caseId: string, body: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${stack.url}/cases/${caseId}/actions`, { method: 'POST', headers: as(user), body: JSON.stringify(body) });
-  expect(res.status, await res.clone().text()).toBe(200);
+  const applied = await postAs(stack, user, `/cases/${caseId}/actions`, body);
+  expect(applied.status, JSON.stringify(applied.body)).toBe(200);
 }
 
 const reaches = (name: keyof typeof SUBJECTS, status: CaseStatus) =>
