@@ -139,6 +139,22 @@ export async function startEmulator(kind: EmulatorKind, hostPort: string, option
   if (await isEmulatorUp(hostPort, kind)) {
     return { kind, hostPort, startedHere: false, startMs: 0, stop: async () => {} };
   }
+  // The Authentication emulator's hub and logging ports are ours to choose: when another process took
+  // one between the choice and the bind, choose again rather than fail the run.
+  const retries = kind === 'auth' && options.hubPort === undefined && options.loggingPort === undefined ? 2 : 0;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await launchEmulator(kind, hostPort, options);
+    } catch (error) {
+      if (attempt >= retries || !(error instanceof PortTakenError)) throw error;
+      options.log?.(`${error.message}\nTrying again with other ports.\n`);
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function launchEmulator(kind: EmulatorKind, hostPort: string, options: EmulatorOptions): Promise<RunningEmulator> {
   checkEmulatorPrerequisites(kind);
   const launch = await LAUNCHERS[kind](hostPort, options);
   const started = Date.now();
@@ -169,7 +185,9 @@ export async function startEmulator(kind: EmulatorKind, hostPort: string, option
   while (!(await isEmulatorUp(hostPort, kind))) {
     if (spawnError || child.exitCode !== null || Date.now() > deadline) {
       await stop();
-      throw new Error(`The ${kind} emulator did not start on ${hostPort}:\n${spawnError?.message ?? output.join('').slice(-2_000)}`);
+      const said = output.join('');
+      const message = `The ${kind} emulator did not start on ${hostPort}:\n${spawnError?.message ?? said.slice(-2_000)}`;
+      throw /port taken/i.test(said) ? new PortTakenError(message) : new Error(message);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -208,16 +226,34 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** A TCP port nothing listens on right now, for tests that must not collide with a running stack. */
+/**
+ * The ports `freePort` picks from: below Linux's ephemeral range (32768–60999), which the kernel
+ * hands to every outgoing connection. A port the kernel chose with `listen(0)` is in that range, and
+ * between our check and the emulator's bind an outgoing connection of a Java emulator starting beside
+ * it can take it: CI once saw firebase-tools refuse its logging port so ("port taken").
+ */
+const PICKED_PORTS = { from: 20_000, to: 32_000 };
+const handedOut = new Set<number>();
+
+/**
+ * A TCP port nothing listens on right now, for tests that must not collide with a running stack: a
+ * random one outside the ephemeral range, never the same twice in one process, checked by binding it.
+ */
 export async function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = PICKED_PORTS.from + Math.floor(Math.random() * (PICKED_PORTS.to - PICKED_PORTS.from));
+    if (handedOut.has(port) || !(await canListen(host, port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`no free port found on ${host} between ${PICKED_PORTS.from} and ${PICKED_PORTS.to}`);
+}
+
+function canListen(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
   });
 }
 
