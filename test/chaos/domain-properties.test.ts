@@ -14,7 +14,7 @@ import { recordChaos } from './report.js';
  * Property tests of the case actions (pure: no I/O). fast-check draws a starting status and a
  * sequence of actions by any role at random moments; whatever is drawn, the case never leaves the
  * state machine's table, every applied action writes at least one timeline event as its one new
- * version, a refused one writes nothing, and the SLA clock's paused minutes never exceed the time
+ * version, and the SLA clock's paused minutes never exceed the time
  * the case really spent awaiting the customer. Seeded: a failure prints the seed and the shrunk
  * sequence, and `FC_SEED=<seed>` replays it.
  */
@@ -56,7 +56,7 @@ describe('random sequences of actions on a case', () => {
           versions += 1;
           events += result.value.change.events.length;
           expect(CASE_STATUSES).toContain(current.status);
-          expect(paused(current) - pausedAtStart).toBeLessThanOrEqual(awaitedMinutes + 1);
+          expect(paused(current) - pausedAtStart).toBeLessThanOrEqual(awaitedMinutes + 1e-9);
         }
         expect(events).toBeGreaterThanOrEqual(versions);
         expect(current.version - netappCase(start).version).toBe(versions);

@@ -1,16 +1,10 @@
-import type { TestProject } from 'vitest/node';
-import integrationSetup from '../integration/global-setup.js';
 import { clearChaosFigures, printChaosReport } from './report.js';
 
 /**
- * The chaos tier runs on emulators of its own (the integration tier's setup) and, at the end,
- * prints the figures its suites recorded.
+ * The chaos tier forgets the figures of an earlier run and, at the end, prints those its suites
+ * recorded. A suite that needs emulators adds the integration tier's setup beside this one.
  */
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+export default function setup(): () => void {
   clearChaosFigures();
-  const teardown = await integrationSetup(project);
-  return async () => {
-    await teardown();
-    printChaosReport();
-  };
+  return () => printChaosReport();
 }

@@ -120,6 +120,15 @@ describe('POST /cases with JSON', () => {
     expect(error.issues[0]?.message).toBeTruthy();
   });
 
+  it('answers a lone UTF-16 surrogate in a field with a JSON 400 naming it, and stores nothing', async () => {
+    const res = await post(JSON.stringify(validCase()).replace(/"subject":"/, '"subject":"\\ud800'), { 'idempotency-key': 'k-surrogate' });
+    expect(res.status).toBe(400);
+    const { error } = (await res.json()) as { error: { code: string; issues: { path: string; message: string }[] } };
+    expect(error.code).toBe('invalid_request');
+    expect(error.issues).toEqual([{ path: 'subject', message: expect.stringMatching(/broken character/) }]);
+    expect(await countDocs('cases')).toBe(0);
+  });
+
   it('answers a JSON array with a JSON 400', async () => {
     const res = await post('[1, 2]');
     expect(res.status).toBe(400);

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { brokenTextIssues, validate } from '../../functions/src/handlers/http-function.js';
+import { brokenTextIssues } from '../../functions/src/domain/zod-issues.js';
+import { validate } from '../../functions/src/handlers/http-function.js';
 
 /**
- * A lone UTF-16 surrogate passes every schema but Firestore refuses it at commit: validate() answers
- * it as a field problem, beside the schema's own, before anything is written.
+ * A lone UTF-16 surrogate passes every schema but Firestore refuses it at commit. parseInput, which
+ * validate() and intake's parseSubmission both go through, answers it as a field problem beside the
+ * schema's own, before anything is written.
  */
 describe('text that is not well-formed Unicode', () => {
   const Body = z.object({ title: z.string(), tags: z.array(z.string()) });

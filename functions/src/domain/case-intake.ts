@@ -3,15 +3,13 @@ import type { Caller, Role } from './caller.js';
 import { CaseSubmission, type Actor, type Org, type TimelineEvent } from './case-model.js';
 import { domainError, fail, ok, type Result } from './result.js';
 import { PLAN_NAMES, QUALIFYING_PLANS, isEntitledToThirdPartySupport } from './support-plans.js';
-import { toFieldIssues } from './zod-issues.js';
+import { parseInput } from './zod-issues.js';
 
 const PROBLEMS = 'The case has problems; fix the fields listed and send it again.';
 
 /** Validates a submission, reporting every problem at once. */
 export function parseSubmission(input: unknown): Result<CaseSubmission> {
-  const parsed = CaseSubmission.safeParse(input);
-  if (parsed.success) return ok(parsed.data);
-  return fail(domainError('invalid_request', PROBLEMS, { issues: toFieldIssues(parsed.error) }));
+  return parseInput(CaseSubmission, input, PROBLEMS);
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { HttpFunction, Request, Response } from '@google-cloud/functions-framework';
 import type { z } from 'zod';
 import { DocumentId } from '../domain/case-model.js';
-import { domainError, fail, ok, type DomainError, type FieldIssue, type Result } from '../domain/result.js';
-import { toFieldIssues } from '../domain/zod-issues.js';
+import { domainError, fail, ok, type DomainError, type Result } from '../domain/result.js';
+import { parseInput } from '../domain/zod-issues.js';
 import { FUNCTION_TRIGGERS, pathTemplateMatcher, type HttpFunctionName } from '../function-triggers.js';
 import { isDependencyUnavailable } from '../ports/dependency-failure.js';
 import type { Logger } from '../ports/logger.js';
@@ -166,34 +166,9 @@ function send(res: Response, answer: HttpAnswer): void {
 
 const notFound = (req: Request): DomainError => domainError('not_found', `Nothing here: ${req.method} ${req.path}`);
 
-/** Validates a JSON body against a schema, every problem at once. */
+/** Validates a JSON body against a schema, every problem at once (domain/zod-issues.ts). */
 export function validate<T>(schema: z.ZodType<T>, body: unknown, message = 'The request has problems; fix the fields listed and send it again.'): Result<T> {
-  const parsed = schema.safeParse(body);
-  const broken = brokenTextIssues(body);
-  if (parsed.success && broken.length === 0) return ok(parsed.data);
-  const issues = [...(parsed.success ? [] : toFieldIssues(parsed.error)), ...broken];
-  return fail(domainError('invalid_request', message, { issues }));
-}
-
-/**
- * JSON may carry a lone UTF-16 surrogate (`"\ud800"`), which no schema sees as wrong but Firestore
- * refuses at commit, turning a bad field into a 500. Every string in the body (keys too) must be
- * well-formed Unicode; each one that is not is a field problem of its own.
- */
-// In a `u` regex a surrogate pair is one code point, so \p{Cs} matches only a surrogate standing alone.
-const LONE_SURROGATE = /\p{Cs}/u;
-const wellFormed = (text: string) => !LONE_SURROGATE.test(text);
-
-export function brokenTextIssues(body: unknown, path: string[] = []): FieldIssue[] {
-  const here = () => path.join('.') || '(body)';
-  if (typeof body === 'string') return wellFormed(body) ? [] : [{ path: here(), message: 'This text holds a broken character (a lone UTF-16 surrogate); send it as valid Unicode' }];
-  if (typeof body !== 'object' || body === null) return [];
-  const issues: FieldIssue[] = [];
-  for (const [key, value] of Object.entries(body)) {
-    if (!wellFormed(key)) issues.push({ path: [...path, '(a field name)'].join('.'), message: 'A field name holds a broken character (a lone UTF-16 surrogate)' });
-    else issues.push(...brokenTextIssues(value, [...path, key]));
-  }
-  return issues;
+  return parseInput(schema, body, message);
 }
 
 /**
